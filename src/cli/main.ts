@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * The `fleet` entry point: finds the command in {@link COMMANDS}, imports only that module (so `fleet ls`
+ * never loads the daemon or the runners), runs it, and is the one place that ends the process.
+ * Each command module exports `run(argv: string[]): Promise<number>` and `usage: string`.
+ */
+import { FleetError } from "../errors.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { printError } from "./output.js";
+
+/** A CLI command: one line of help and a lazy import of its module. */
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number>; usage: string }>;
+}
+
+/** Every command, in the order `fleet --help` lists them. */
+export const COMMANDS: Record<string, CommandEntry> = {};
+
+const HELP = `fleet — run a fleet of AI coding agents through your repository
+
+Usage: fleet <command> [options]
+
+Every piece of work goes idea → research → plan → implement → ship. State lives in .fleet/ as
+markdown, committed to git; gates, never agents, decide when work is done.
+
+Commands:
+{commands}
+
+Run \`fleet <command> --help\` for a command's options. Read commands take --json.
+
+Exit codes:
+  0  success
+  1  the command ran and found problems (doctor findings, a failed task)
+  2  usage error
+  3  not found (no repository, no .fleet/, no such task)
+  4  the state does not allow this now (e.g. nothing to approve)
+  5  another process holds the lock (e.g. a daemon already runs here)
+  6  git failed
+  70 internal error (a bug: please report it)
+`;
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return HELP.replace("{commands}", lines.join("\n"));
+}
+
+async function version(): Promise<string> {
+  const { readFileSync } = await import("node:fs");
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(help());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`${await version()}\n`);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    printError(`unknown command "${name}"`, "Run `fleet --help` for the list of commands.");
+    return EXIT.usage;
+  }
+  const mod = await entry.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(mod.usage.endsWith("\n") ? mod.usage : `${mod.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await mod.run(rest);
+  } catch (err) {
+    if (err instanceof FleetError) {
+      printError(err.message, err.hint);
+      return exitCodeFor(err.code);
+    }
+    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    printError(
+      `internal error: ${message}`,
+      "This is a bug in gitfleet; please report it with the command you ran.",
+    );
+    return EXIT.internal;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    printError(`internal error: ${String(err)}`);
+    process.exitCode = EXIT.internal;
+  },
+);

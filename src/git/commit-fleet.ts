@@ -1,0 +1,132 @@
+/**
+ * Committing `.fleet/` state without touching anything else of the person's.
+ *
+ * The commit is built in a private index (`GIT_INDEX_FILE`): read HEAD's tree, `git add` only the given
+ * `.fleet/` paths from the work tree, `write-tree`, `commit-tree`, then `update-ref HEAD new old` — a
+ * compare-and-swap that fails if HEAD moved meanwhile. Finally the real index entries of just those
+ * paths are refreshed (`git reset -q -- <paths>`) so `git status` stays clean for them. A person's
+ * other staged or unstaged changes are never read or written.
+ *
+ * Commits are serialised per clone by a lock under the git directory, and a step that meets git's own
+ * `index.lock` or a ref lock is retried with back-off.
+ */
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import { FleetError } from "../errors.js";
+import { FLEET_DIR, runtimePaths } from "../store/paths.js";
+import { withFileLock } from "./file-lock.js";
+import type { Repo } from "./repo.js";
+import { GitError, git, gitText } from "./run-git.js";
+import { type FleetEvent, formatCommitMessage } from "./trailers.js";
+
+/** Who a commit is by; defaults to git's configured identity. */
+export interface Identity {
+  name: string;
+  email: string;
+}
+
+/** A commit request: the event (for the message) and the `.fleet/` paths it changes. */
+export interface FleetCommit {
+  event: FleetEvent;
+  /** Paths relative to the work tree root; each must be inside `.fleet/`. Deleted files are included as deletions. */
+  paths: readonly string[];
+  /** Author and committer; default: the repository's git identity. */
+  author?: Identity;
+}
+
+const EMPTY_TREE_OLD = "0000000000000000000000000000000000000000";
+const LOCK_BUSY = /index\.lock|cannot lock ref|Unable to create .*\.lock|File exists/i;
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Refuses anything outside `.fleet/`: a commit of ours never carries a person's files. */
+function checkPaths(paths: readonly string[]): string[] {
+  return paths.map((p) => {
+    const norm = path.posix.normalize(p.split(path.sep).join("/"));
+    if (norm !== FLEET_DIR && !norm.startsWith(`${FLEET_DIR}/`)) {
+      throw new FleetError(
+        "invalid",
+        `refusing to commit ${JSON.stringify(p)}: fleet commits only contain ${FLEET_DIR}/ paths`,
+      );
+    }
+    return `:(literal)${norm}`;
+  });
+}
+
+/** True when `spec` (a `:(literal)` pathspec) names a tracked file or a folder holding one. */
+function isTracked(tracked: Set<string>, spec: string): boolean {
+  const p = spec.slice(":(literal)".length);
+  if (tracked.has(p)) return true;
+  for (const t of tracked) if (t.startsWith(`${p}/`)) return true;
+  return false;
+}
+
+async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof GitError) || !LOCK_BUSY.test(err.stderr) || attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
+    }
+  }
+}
+
+async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> {
+  const specs = checkPaths(req.paths);
+  if (specs.length === 0) return null;
+  const cwd = repo.root;
+  const rt = runtimePaths(repo.commonDir);
+  const indexFile = path.join(rt.dir, `index-${process.pid}-${Date.now()}`);
+  const env: Record<string, string> = { GIT_INDEX_FILE: indexFile };
+  if (req.author) {
+    env.GIT_AUTHOR_NAME = req.author.name;
+    env.GIT_AUTHOR_EMAIL = req.author.email;
+    env.GIT_COMMITTER_NAME = req.author.name;
+    env.GIT_COMMITTER_EMAIL = req.author.email;
+  }
+  try {
+    const head = await gitText(["rev-parse", "--verify", "-q", "HEAD"], { cwd, okCodes: [1] });
+    await git(head ? ["read-tree", head] : ["read-tree", "--empty"], { cwd, env });
+    const tracked = new Set(
+      (await git(["ls-files", "-z", "--", ...specs], { cwd, env })).stdout.split("\0").filter(Boolean),
+    );
+    const present = specs.filter(
+      (spec, i) => existsSync(path.join(cwd, req.paths[i] ?? "")) || isTracked(tracked, spec),
+    );
+    if (present.length > 0) await git(["add", "-A", "--", ...present], { cwd, env });
+    const tree = await gitText(["write-tree"], { cwd, env });
+    if (head && tree === (await gitText(["rev-parse", `${head}^{tree}`], { cwd }))) return null;
+    const parents = head ? ["-p", head] : [];
+    const commit = await gitText(["commit-tree", tree, ...parents, "-F", "-"], {
+      cwd,
+      env,
+      input: formatCommitMessage(req.event),
+    });
+    const subject = `fleet: ${req.event.task} ${req.event.event}`;
+    await retryBusy(() =>
+      git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
+    );
+    await retryBusy(() => git(["reset", "-q", "HEAD", "--", ...specs], { cwd, okCodes: [1] }));
+    return commit;
+  } finally {
+    rmSync(indexFile, { force: true });
+  }
+}
+
+/**
+ * Commits the given `.fleet/` paths as one audit commit on HEAD, with trailers from `req.event`.
+ * @returns the new commit's sha, or null when the paths held no change.
+ * @throws FleetError("invalid") for a path outside `.fleet/`; GitError when git refuses (e.g. HEAD moved
+ *   during the commit and the compare-and-swap failed); FleetError("locked") when another process
+ *   holds the commit lock for over 60 s.
+ */
+export function commitFleet(repo: Repo, req: FleetCommit): Promise<string | null> {
+  const run = () =>
+    withFileLock(path.join(runtimePaths(repo.commonDir).locks, "commit"), () => commitOnce(repo, req), {
+      waitMs: 60_000,
+      what: "another fleet process committing",
+    });
+  const next = queue.then(run, run);
+  queue = next.catch(() => {});
+  return next;
+}

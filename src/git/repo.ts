@@ -1,0 +1,45 @@
+/** Finding the repository: its work tree root and the git common directory (shared by all worktrees). */
+import path from "node:path";
+import { FleetError } from "../errors.js";
+import { GitError, gitText } from "./run-git.js";
+
+/** A git work tree and its common directory, both absolute. */
+export interface Repo {
+  /** `git rev-parse --show-toplevel` */
+  root: string;
+  /** `git rev-parse --git-common-dir`, absolute: where runtime state lives. */
+  commonDir: string;
+}
+
+/**
+ * Finds the repository containing `cwd`.
+ * @throws FleetError("not-found") when `cwd` is not inside a git work tree.
+ */
+export async function findRepo(cwd: string): Promise<Repo> {
+  try {
+    const out = await gitText(["rev-parse", "--show-toplevel", "--git-common-dir"], { cwd });
+    const [root = "", common = ""] = out.split("\n");
+    return { root, commonDir: path.resolve(cwd, common) };
+  } catch (err) {
+    if (err instanceof GitError) {
+      throw new FleetError("not-found", `${cwd} is not inside a git repository`, {
+        cause: err,
+        hint: "Run `git init` first, or cd into your project.",
+      });
+    }
+    throw err;
+  }
+}
+
+/** The commit HEAD points at, or null on an unborn branch. */
+export async function headCommit(cwd: string): Promise<string | null> {
+  const out = await gitText(["rev-parse", "--verify", "-q", "HEAD"], { cwd, okCodes: [1] });
+  return out === "" ? null : out;
+}
+
+/** The identity git would commit with here (`user.name <user.email>`), or null when none is set. */
+export async function gitIdentity(cwd: string): Promise<{ name: string; email: string } | null> {
+  const name = await gitText(["config", "user.name"], { cwd, okCodes: [1] });
+  const email = await gitText(["config", "user.email"], { cwd, okCodes: [1] });
+  return name && email ? { name, email } : null;
+}

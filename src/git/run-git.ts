@@ -1,0 +1,83 @@
+/**
+ * Running git. Every call is an argument array through execa (never a shell), with `LC_ALL=C` so error
+ * text can be recognised, and `--no-optional-locks` on read-only commands so reads never take
+ * `index.lock` (git-status(1) "BACKGROUND REFRESH"). We spawn git directly rather than through
+ * simple-git because commits need `GIT_INDEX_FILE`, which simple-git strips from git's environment.
+ */
+import { execa } from "execa";
+import { FleetError } from "../errors.js";
+
+/** Options of one git call. */
+export interface GitOptions {
+  /** Working directory (a work tree or the git dir). */
+  cwd: string;
+  /** Extra environment for git (merged over ours), e.g. `GIT_INDEX_FILE`. */
+  env?: Record<string, string>;
+  /** Standard input. */
+  input?: string;
+  /** Exit codes that are answers, not failures (e.g. 1 for `diff --quiet`). */
+  okCodes?: number[];
+}
+
+/** What git printed and how it exited. `stdout` is not trimmed. */
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** A git command that failed: the message names the command and carries git's own words. */
+export class GitError extends FleetError {
+  readonly args: readonly string[];
+  readonly stderr: string;
+  readonly exitCode: number;
+  constructor(args: readonly string[], exitCode: number, stderr: string) {
+    const said = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 500);
+    super("git", `git ${args.slice(0, 3).join(" ")} failed (exit ${exitCode}): ${said || "no message"}`);
+    this.args = args;
+    this.stderr = stderr;
+    this.exitCode = exitCode;
+  }
+}
+
+const READ_ONLY = new Set([
+  "status",
+  "diff",
+  "log",
+  "show",
+  "rev-parse",
+  "ls-files",
+  "cat-file",
+  "for-each-ref",
+]);
+
+/**
+ * Runs `git <args>` and returns its output.
+ * @throws GitError when git exits with a code not in `okCodes` (0 is always ok), or cannot start.
+ */
+export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
+  const full = READ_ONLY.has(args[0] ?? "") ? ["--no-optional-locks", ...args] : [...args];
+  const result = await execa("git", full, {
+    cwd: opts.cwd,
+    env: { LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", ...opts.env },
+    input: opts.input ?? "",
+    reject: false,
+    stripFinalNewline: false,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const exitCode = result.exitCode ?? -1;
+  if (result.failed && result.exitCode === undefined) {
+    throw new FleetError("git", `could not run git: ${result.shortMessage}`, {
+      cause: result,
+      hint: "Is git installed and on PATH?",
+    });
+  }
+  if (exitCode !== 0 && !(opts.okCodes ?? []).includes(exitCode))
+    throw new GitError(full, exitCode, String(result.stderr));
+  return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
+}
+
+/** `git <args>` trimmed stdout. @throws GitError as {@link git}. */
+export async function gitText(args: readonly string[], opts: GitOptions): Promise<string> {
+  return (await git(args, opts)).stdout.trim();
+}

@@ -1,0 +1,63 @@
+/** `.fleet/config.md`: every field has a default, so an empty file is valid (design.md §6). */
+import * as z from "zod";
+import { durationSchema } from "./common.js";
+
+const nameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "must be a file name like `planner`" });
+
+/** Prices for turning tokens into dollars, per million tokens (USD), keyed by model name. */
+const priceSchema = z.strictObject({
+  input_per_mtok: z.number().nonnegative(),
+  output_per_mtok: z.number().nonnegative(),
+});
+
+export const configSchema = z.strictObject({
+  /** The branch work ships to. */
+  base: z.string().min(1).default("main"),
+  /** Agents running at once. */
+  concurrency: z.number().int().min(1).max(64).default(2),
+  /** Attempts per phase before `status: failed`. */
+  max_attempts: z.number().int().min(1).max(100).default(3),
+  /** Level-triggered reconcile interval, in ms. */
+  rescan: durationSchema.default(30_000),
+  /** Run once in every fresh checkout the fleet makes (a shell command line: the owner's own config). */
+  setup: z.string().nullable().default(null),
+  agents: z
+    .strictObject({
+      research: nameSchema.default("researcher"),
+      plan: nameSchema.default("planner"),
+      implement: nameSchema.default("implementer"),
+      review: nameSchema.default("reviewer"),
+    })
+    .default({ research: "researcher", plan: "planner", implement: "implementer", review: "reviewer" }),
+  gates: z
+    .strictObject({
+      implement: z.array(nameSchema).default(["build", "test", "acceptance"]),
+      ship: z.array(nameSchema).default(["test", "acceptance"]),
+    })
+    .default({ implement: ["build", "test", "acceptance"], ship: ["test", "acceptance"] }),
+  review: z
+    .strictObject({
+      plan: z.enum(["person", "auto"]).default("person"),
+      ship: z
+        .strictObject({
+          files_over: z.number().int().positive().nullable().default(null),
+          paths: z.array(z.string()).default([]),
+        })
+        .default({ files_over: null, paths: [] }),
+    })
+    .default({ plan: "person", ship: { files_over: null, paths: [] } }),
+  /** A change touching these globs is rejected, like `.fleet/`. */
+  protected: z.array(z.string()).default([]),
+  /** Spending limits in USD; null = no limit. */
+  budgets: z
+    .strictObject({
+      per_attempt_usd: z.number().positive().nullable().default(null),
+      per_task_usd: z.number().positive().nullable().default(null),
+      per_day_usd: z.number().positive().nullable().default(null),
+    })
+    .default({ per_attempt_usd: null, per_task_usd: null, per_day_usd: null }),
+  prices: z.record(z.string(), priceSchema).default({}),
+});
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,63 @@
+/**
+ * Writing records back to `.fleet/`: stable field order, deterministic YAML, atomic replace. Writing a
+ * record we read, unchanged, produces the same bytes — so no diff and no commit.
+ */
+import { writeFileAtomically } from "./atomic-write.js";
+import { type StringifyOptions, stringifyFrontmatter } from "./frontmatter.js";
+import { acceptancePath, type FleetPaths, planPath, researchPath, runPath, taskPath } from "./paths.js";
+import { type Acceptance, PLAN_KEY_ORDER, type Plan, type Research } from "./schemas/artifacts.js";
+import { RUN_KEY_ORDER, type Run } from "./schemas/run.js";
+import { TASK_KEY_ORDER, type Task } from "./schemas/task.js";
+
+/** Layouts per record kind: tasks keep short lists inline (`depends_on: []`), the rest are block style. */
+export const LAYOUT = {
+  task: { keyOrder: TASK_KEY_ORDER, flowLevel: 1 },
+  plan: { keyOrder: PLAN_KEY_ORDER, flowLevel: -1 },
+  research: { keyOrder: PLAN_KEY_ORDER, flowLevel: -1 },
+  acceptance: { keyOrder: ["task", "checks"], flowLevel: -1 },
+  run: { keyOrder: RUN_KEY_ORDER, flowLevel: 2 },
+} satisfies Record<string, StringifyOptions>;
+
+/** The text of a task file. */
+export function serializeTask(task: Task, body: string): string {
+  return stringifyFrontmatter(task, body, LAYOUT.task);
+}
+
+/** Writes `.fleet/queue/<id>.md` atomically. @returns true when the file changed. */
+export function writeTask(paths: FleetPaths, task: Task, body: string): Promise<boolean> {
+  return writeFileAtomically(taskPath(paths, task.id), serializeTask(task, body));
+}
+
+/** Writes `.fleet/plans/<id>.md`. @returns true when the file changed. */
+export function writePlan(paths: FleetPaths, plan: Plan, body: string): Promise<boolean> {
+  return writeFileAtomically(planPath(paths, plan.task), stringifyFrontmatter(plan, body, LAYOUT.plan));
+}
+
+/** Writes `.fleet/research/<id>.md`. @returns true when the file changed. */
+export function writeResearch(paths: FleetPaths, research: Research, body: string): Promise<boolean> {
+  return writeFileAtomically(
+    researchPath(paths, research.task),
+    stringifyFrontmatter(research, body, LAYOUT.research),
+  );
+}
+
+/** Writes `.fleet/acceptance/<id>.md`. @returns true when the file changed. */
+export function writeAcceptance(
+  paths: FleetPaths,
+  id: string,
+  acceptance: Acceptance,
+  body: string,
+): Promise<boolean> {
+  return writeFileAtomically(
+    acceptancePath(paths, id),
+    stringifyFrontmatter(acceptance, body, LAYOUT.acceptance),
+  );
+}
+
+/** Writes `.fleet/runs/<id>/<seq>-<phase>.md`. @returns true when the file changed. */
+export function writeRun(paths: FleetPaths, run: Run, body: string): Promise<boolean> {
+  return writeFileAtomically(
+    runPath(paths, run.task, run.seq, run.phase),
+    stringifyFrontmatter(run, body, LAYOUT.run),
+  );
+}

@@ -77,11 +77,11 @@ const stepSchema = z
   });
 export type ScriptStep = z.infer<typeof stepSchema>;
 
-const phaseSchema = z.union([
-  z.string().transform((output): ScriptStep[] => [{ output }]),
-  stepSchema.transform((step) => [step]),
+/** A phase's value: a string (its output), one step, or a list of steps — always read as a list. */
+const phaseSchema = z.preprocess(
+  (value) => (typeof value === "string" ? [{ output: value }] : Array.isArray(value) ? value : [value]),
   z.array(stepSchema),
-]);
+);
 
 export const fleetScriptSchema = z.strictObject({
   research: phaseSchema.optional(),
@@ -114,8 +114,25 @@ export function parseScriptBlock(yamlText: string): FleetScript {
     throw new ScriptFormatError(`not valid YAML: ${(err as Error).message}`);
   }
   const parsed = fleetScriptSchema.safeParse(data);
-  if (!parsed.success) throw new ScriptFormatError(z.prettifyError(parsed.error));
+  if (!parsed.success) throw new ScriptFormatError(oneLine(parsed.error));
   return parsed.data;
+}
+
+/** Every issue of `err` on one line: `implement[0].write["../x"]: must be …; plan: …`. */
+function oneLine(err: z.ZodError): string {
+  const where = (p: PropertyKey[]) =>
+    p
+      .map((k, i) =>
+        typeof k === "number"
+          ? `[${k}]`
+          : /^[A-Za-z_]\w*$/.test(String(k))
+            ? `${i ? "." : ""}${String(k)}`
+            : `[${JSON.stringify(String(k))}]`,
+      )
+      .join("");
+  return err.issues
+    .map((issue) => (issue.path.length ? `${where(issue.path)}: ${issue.message}` : issue.message))
+    .join("; ");
 }
 
 /**
@@ -137,16 +154,25 @@ export function readScript(prompt: string, base: FleetScript = {}): FleetScript 
   return script;
 }
 
-/** The step to play: the first whose `attempt` and `when` match, or undefined (generic behaviour). */
+/**
+ * The step to play: the first whose `attempt` matches and whose `when` text occurs in the prompt outside
+ * the fleet-script blocks; undefined when none does (generic behaviour).
+ */
 export function pickStep(
   steps: ScriptStep[] | undefined,
   attempt: number,
   prompt: string,
 ): ScriptStep | undefined {
+  const text = stripScriptBlocks(prompt);
   return steps?.find(
     (s) =>
-      (s.attempt === undefined || s.attempt === attempt) && (s.when === undefined || prompt.includes(s.when)),
+      (s.attempt === undefined || s.attempt === attempt) && (s.when === undefined || text.includes(s.when)),
   );
+}
+
+/** `text` without its fleet-script blocks (fences included). */
+export function stripScriptBlocks(text: string): string {
+  return text.replace(BLOCK, "");
 }
 
 /** Built-in scripts an agent file can name with `script:`; a task's own block still overrides them. */
@@ -154,7 +180,9 @@ export const SCRIPT_PRESETS: Record<string, FleetScript> = {
   /** Valid generic outputs in every phase. */
   generic: {},
   /** Every phase fails with exit 1. */
-  fail: Object.fromEntries(SCRIPT_PHASES.map((p) => [p, [{ say: `scripted failure in ${p}`, exit: 1 }]])),
+  fail: Object.fromEntries(
+    SCRIPT_PHASES.map((p) => [p, [{ output: null, say: `scripted failure in ${p}`, exit: 1 }]]),
+  ),
   /** Every phase asks to try later (exit 75). */
   "try-later": Object.fromEntries(SCRIPT_PHASES.map((p) => [p, [{ say: "scripted usage limit", exit: 75 }]])),
   /** Research asks a person a question once, then goes on generically. */

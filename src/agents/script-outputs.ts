@@ -4,15 +4,13 @@
  */
 import { readdirSync } from "node:fs";
 import { stringifyFrontmatter } from "../store/frontmatter.js";
-import { findScriptBlocks } from "./script-format.js";
+import { stripScriptBlocks } from "./script-format.js";
 
 /** At most `max` lines of the prompt, fleet-script blocks left out, as a markdown quote. */
 export function quotePrompt(prompt: string, max = 20): string {
-  let text = prompt;
-  for (const block of findScriptBlocks(prompt)) text = text.replace(block, "");
-  const lines = text
+  const lines = stripScriptBlocks(prompt)
     .split("\n")
-    .filter((l) => l.trim() !== "" && !/^\s*(`{3,}|~{3,})/.test(l))
+    .filter((l) => l.trim() !== "")
     .slice(0, max);
   return lines.length ? lines.map((l) => `> ${l}`).join("\n") : "> (empty prompt)";
 }

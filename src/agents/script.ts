@@ -67,7 +67,6 @@ export async function runScriptAgent(req: AgentRunRequest): Promise<AgentRunResu
   if (req.phase === "ship") return finish(exited(0));
   const step: ScriptStep = pickStep(script[req.phase], req.attempt, req.prompt) ?? {};
 
-  if (step.say) say(step.say);
   if (step.sleep) {
     const stopped = await pause(step.sleep, req, started);
     if (stopped) return finish(stopped);
@@ -76,9 +75,11 @@ export async function runScriptAgent(req: AgentRunRequest): Promise<AgentRunResu
     if (step.question && (await askOnce(req, step.question))) {
       await writeInside(req.outputDir, "question.md", `${step.question.trim()}\n`);
       say(`asked: ${step.question.trim()}`);
+      if (step.say) say(step.say);
       return finish(exited(step.exit ?? 0));
     }
     await play(step, req, say);
+    if (step.say) say(step.say); // last, so a failing step's words are the reason
   } catch (err) {
     say(`script error: ${(err as Error).message}`);
     return finish(exited(1));

@@ -83,7 +83,7 @@ describe("command runner", () => {
       [
         'import { spawn } from "node:child_process";',
         'const g = spawn("sleep", ["1000"], { stdio: "inherit" });',
-        "console.log(`pid=${g.pid}`);",
+        'console.log("pid=" + g.pid);',
         "setInterval(() => {}, 1000);",
       ].join("\n"),
     );

@@ -40,6 +40,11 @@ export interface AgentRunRequest {
   onSpawn?: (pgid: number) => void;
   /** Time between SIGTERM and SIGKILL when the group is stopped, ms (default 5 000). */
   killGraceMs?: number;
+  /**
+   * Most this attempt may spend, USD (`budgets.per_attempt_usd` in config.md), for runners whose CLI
+   * can stop itself at a budget (claude `--max-budget-usd`); null or absent = no limit.
+   */
+  maxBudgetUsd?: number | null;
 }
 
 /**

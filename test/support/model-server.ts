@@ -79,12 +79,21 @@ function requestText(body: Record<string, unknown> | null): string {
   return out.join("\n");
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
 
-function sendError(res: http.ServerResponse, api: ModelRequest["api"], step: Extract<Step, { status: number }>): void {
+function sendError(
+  res: http.ServerResponse,
+  api: ModelRequest["api"],
+  step: Extract<Step, { status: number }>,
+): void {
   const headers: Record<string, string> = {};
   if (step.retryAfterSeconds !== undefined) headers["retry-after"] = String(step.retryAfterSeconds);
   const message = step.message ?? `scripted HTTP ${step.status}`;
@@ -101,7 +110,12 @@ function sendError(res: http.ServerResponse, api: ModelRequest["api"], step: Ext
     sendJson(res, step.status, anthropicError(type, message), headers);
   } else {
     const code =
-      step.code ?? (step.status === 429 ? "rate_limit_exceeded" : step.status === 401 ? "invalid_api_key" : "server_error");
+      step.code ??
+      (step.status === 429
+        ? "rate_limit_exceeded"
+        : step.status === 401
+          ? "invalid_api_key"
+          : "server_error");
     const type = step.errorType ?? (step.status === 401 ? "invalid_request_error" : code);
     sendJson(res, step.status, openaiError(type, code, message), headers);
   }

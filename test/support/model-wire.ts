@@ -63,9 +63,19 @@ export function anthropicStream(turn: Turn, model: string): string {
   );
   let index = 0;
   if (turn.text) {
-    out.push(sse("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } }));
     out.push(
-      sse("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: turn.text } }),
+      sse("content_block_start", {
+        type: "content_block_start",
+        index,
+        content_block: { type: "text", text: "" },
+      }),
+    );
+    out.push(
+      sse("content_block_delta", {
+        type: "content_block_delta",
+        index,
+        delta: { type: "text_delta", text: turn.text },
+      }),
     );
     out.push(sse("content_block_stop", { type: "content_block_stop", index }));
     index += 1;
@@ -138,14 +148,25 @@ export function openaiStream(turn: Turn): string {
       role: "assistant",
       content: [{ type: "output_text", text: turn.text, annotations: [] }],
     };
-    out.push(sse("response.output_item.added", { type: "response.output_item.added", item: { ...item, content: [] } }));
+    out.push(
+      sse("response.output_item.added", {
+        type: "response.output_item.added",
+        item: { ...item, content: [] },
+      }),
+    );
     out.push(sse("response.output_text.delta", { type: "response.output_text.delta", delta: turn.text }));
     out.push(sse("response.output_item.done", { type: "response.output_item.done", item }));
   }
   for (const tool of turn.tools ?? []) {
     const item =
       typeof tool.input === "string"
-        ? { type: "custom_tool_call", id: nextId("ctc"), call_id: nextId("call"), name: tool.name, input: tool.input }
+        ? {
+            type: "custom_tool_call",
+            id: nextId("ctc"),
+            call_id: nextId("call"),
+            name: tool.name,
+            input: tool.input,
+          }
         : {
             type: "function_call",
             id: nextId("fc"),

@@ -137,11 +137,11 @@ describe("claude-code runner (real claude CLI)", () => {
       ],
     });
     const req = claudeRequest(s, {}, { phase: "implement" as const });
-    writeFileSync(path.join(req.cwd, "greet.js"), "export const greet = (n) => `Hello ${n}!`;\n");
+    writeFileSync(path.join(req.cwd, "greet.js"), "export const greet = (n) => 'Hello ' + n + '!';\n");
 
     const first = await runClaudeCode(req);
     expect(first.outcome).toBe("finished");
-    expect(readFileSync(path.join(req.cwd, "greet.js"), "utf8")).toContain("Hello, ${n}");
+    expect(readFileSync(path.join(req.cwd, "greet.js"), "utf8")).toContain("'Hello, ' + n");
     expect(readFileSync(path.join(req.cwd, "bash-was-here.txt"), "utf8")).toBe("ran\n");
     expect(first.sessionId).toMatch(/^[0-9a-f-]{36}$/);
 

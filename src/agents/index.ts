@@ -10,6 +10,8 @@ import type { Runner } from "./types.js";
 const LOADERS: Partial<Record<RunnerName, () => Promise<Runner>>> = {
   "claude-code": async () => (await import("./claude-code.js")).runClaudeCode,
   codex: async () => (await import("./codex.js")).runCodex,
+  gemini: async () => (await import("./gemini.js")).runGemini,
+  aider: async () => (await import("./aider.js")).runAider,
   command: async () => (await import("./command.js")).runCommandAgent,
   script: async () => (await import("./script.js")).runScriptAgent,
 };

@@ -168,7 +168,10 @@ function group(runs: readonly Run[], keyOf: (run: Run) => string): CostRow[] {
   for (const run of runs) {
     const key = keyOf(run);
     let row = rows.get(key);
-    if (!row) rows.set(key, (row = emptyRow(key)));
+    if (!row) {
+      row = emptyRow(key);
+      rows.set(key, row);
+    }
     addRun(row, run);
   }
   return [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -10,7 +10,7 @@
 import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { execa } from "execa";
+import type { ResultPromise } from "execa";
 import { type CaptureOptions, OutputCapture } from "./output-capture.js";
 import { DEFAULT_KILL_GRACE_MS, isProcessGroupAlive, killProcessGroup } from "./process-group.js";
 
@@ -101,6 +101,8 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
     return r;
   };
 
+  // Imported here, not at the top: commands that never spawn (fleet ls) should not pay for loading execa.
+  const { execa } = await import("execa");
   if (opts.signal?.aborted) return result({ aborted: true });
   if (!isDirectory(opts.cwd)) {
     const message = `working directory ${opts.cwd} does not exist`;
@@ -189,7 +191,7 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
 }
 
 /** Waits up to `ms` for stdout/stderr to close, then cuts them (an escaped grandchild may hold them). */
-async function waitForPipes(child: ReturnType<typeof execa>, ms: number): Promise<void> {
+async function waitForPipes(child: ResultPromise, ms: number): Promise<void> {
   const settled = child.then(
     () => true,
     () => true,

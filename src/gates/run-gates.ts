@@ -14,7 +14,7 @@ import type { Gate } from "../store/schemas/gate.js";
 import type { GateResult } from "../store/schemas/run.js";
 import { type Checkout, createCheckout, removeCheckout, removeStaleCheckouts, runSetup } from "./checkout.js";
 import { describeEnd, outputExcerpt } from "./feedback.js";
-import { findRefusals, refusalFeedback } from "./refusals.js";
+import { changedPaths, refusalFeedback, refusalsFor } from "./refusals.js";
 import { gateEnv, tailLines } from "./shell.js";
 import type { GateContext, GateOutcome } from "./types.js";
 
@@ -110,7 +110,19 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
       results.push(result(name, opts.gates?.get(name)?.kind ?? "", {}));
   };
 
-  const refusals = await findRefusals(repo.root, opts.base, opts.candidate, opts.config.protected);
+  const changed = await changedPaths(repo.root, opts.base, opts.candidate);
+  if (changed.length === 0) {
+    results.push(result("change", "change", { verdict: "fail", output_tail: "no files changed" }));
+    skipRest(0);
+    const reason = `the candidate ${opts.candidate.slice(0, 12)} changes nothing compared with ${opts.base.slice(0, 12)}`;
+    return {
+      outcome: "failed",
+      results,
+      feedback: `No change to judge: ${reason}. Make the change the plan describes in the worktree.`,
+      reason,
+    };
+  }
+  const refusals = refusalsFor(changed, opts.config.protected);
   if (refusals.length > 0) {
     const list = refusals.map((r) => r.path).join(", ");
     results.push(

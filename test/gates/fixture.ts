@@ -79,3 +79,8 @@ export const GOOD_GREET = `export function greet(name) {\n  return \`Hello, \${n
 export function config(overrides: Record<string, unknown> = {}): Config {
   return configSchema.parse(overrides);
 }
+
+/** A candidate that changes only a notes file (nothing any gate looks at). */
+export function someChange(root: string, base: string): string {
+  return commitFiles(root, base, { "NOTES.md": "a note\n" });
+}

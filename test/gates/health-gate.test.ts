@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runGates } from "../../src/gates/run-gates.js";
 import { tempDir, writeFile } from "../helpers/temp-repo.js";
-import { commitFiles, config, gateProject, TASK } from "./fixture.js";
+import { commitFiles, config, gateProject, someChange, TASK } from "./fixture.js";
 
 /** A real HTTP service: answers `STATUS` on /health once `deployed.txt` exists (if asked to wait for it). */
 const SERVER = `import { createServer } from "node:http";
@@ -93,7 +93,7 @@ describe("health gate", () => {
       taskId: TASK,
       names: ["health"],
       config: config(),
-      candidate: base,
+      candidate: someChange(root, base),
       base,
       label: "h",
     });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { gateCheckoutsDir } from "../../src/gates/checkout.js";
 import { runGates } from "../../src/gates/run-gates.js";
 import { writeFile } from "../helpers/temp-repo.js";
-import { commitFiles, config, GOOD_GREET, gateProject, git, TASK } from "./fixture.js";
+import { commitFiles, config, GOOD_GREET, gateProject, git, someChange, TASK } from "./fixture.js";
 
 const FAILING_TEST = `import { test } from "node:test";\nimport assert from "node:assert/strict";\ntest("broken", () => assert.equal(1, 2));\n`;
 
@@ -70,7 +70,7 @@ describe("runGates: command gates", () => {
       taskId: TASK,
       names: ["test"],
       config: config(),
-      candidate: base,
+      candidate: someChange(root, base),
       base,
       label: "x",
     });
@@ -85,7 +85,7 @@ describe("runGates: command gates", () => {
       taskId: TASK,
       names: ["setup-check"],
       config: config({ setup: "echo once >> setup-ran.txt" }),
-      candidate: base,
+      candidate: someChange(root, base),
       base,
       label: "s1",
     });
@@ -98,7 +98,7 @@ describe("runGates: command gates", () => {
       taskId: TASK,
       names: ["setup-check"],
       config: config({ setup: "echo cannot install; exit 9" }),
-      candidate: base,
+      candidate: someChange(root, base),
       base,
       label: "s2",
     });
@@ -119,7 +119,7 @@ describe("runGates: command gates", () => {
       taskId: TASK,
       names: ["hang"],
       config: config(),
-      candidate: base,
+      candidate: someChange(root, base),
       base,
       label: "h",
     });
@@ -128,30 +128,49 @@ describe("runGates: command gates", () => {
   });
 
   it("is an error, not a failure, when a listed gate has no definition", async () => {
-    const { repo, base } = await gateProject();
+    const { root, repo, base } = await gateProject();
     const report = await runGates({
       repo,
       taskId: TASK,
       names: ["lint"],
       config: config(),
-      candidate: base,
+      candidate: someChange(root, base),
       base,
       label: "e",
     });
     expect(report.outcome).toBe("error");
     expect(report.reason).toContain(".fleet/gates/lint.md does not exist");
   });
+
+  it("fails a candidate that changes nothing, before any gate runs", async () => {
+    const { repo, base } = await gateProject();
+    const report = await runGates({
+      repo,
+      taskId: TASK,
+      names: ["test"],
+      config: config(),
+      candidate: base,
+      base,
+      label: "z",
+    });
+    expect(report.outcome).toBe("failed");
+    expect(report.results.map((r) => [r.gate, r.verdict])).toEqual([
+      ["change", "fail"],
+      ["test", "skipped"],
+    ]);
+    expect(report.feedback).toContain("No change to judge");
+  });
 });
 
 describe("runGates: acceptance", () => {
   it("fails a candidate that does not meet the check, naming the check", async () => {
-    const { repo, base } = await gateProject();
+    const { root, repo, base } = await gateProject();
     const report = await runGates({
       repo,
       taskId: TASK,
       names: ["acceptance"],
       config: config(),
-      candidate: base,
+      candidate: someChange(root, base),
       base,
       label: "a",
     });
@@ -206,13 +225,13 @@ describe("runGates: acceptance", () => {
   });
 
   it("is an error when the task has no acceptance file at the base", async () => {
-    const { repo, base } = await gateProject();
+    const { root, repo, base } = await gateProject();
     const report = await runGates({
       repo,
       taskId: "no-such-task",
       names: ["acceptance"],
       config: config(),
-      candidate: base,
+      candidate: someChange(root, base),
       base,
       label: "n",
     });

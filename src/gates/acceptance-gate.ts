@@ -42,6 +42,7 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
       timeoutMs: gate.timeout,
       logFile: ctx.logFile,
       signal: ctx.signal,
+      onSpawn: ctx.onSpawn,
     });
     const ok = result.exitCode === 0 && !result.timedOut && !result.aborted;
     summary.push(`${ok ? "pass" : "FAIL"} ${check.id}: ${check.says}`);

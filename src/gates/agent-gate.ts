@@ -113,6 +113,7 @@ export function agentGateRunner(deps: AgentGateDeps): GateRunner {
         logFile: ctx.logFile,
         parentEnv: deps.parentEnv,
         signal: ctx.signal ?? new AbortController().signal,
+        ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}),
       });
       if (result.outcome !== "finished") {
         return error(

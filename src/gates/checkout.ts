@@ -13,7 +13,7 @@ import type { Repo } from "../git/repo.js";
 import { git } from "../git/run-git.js";
 import { assertValidId } from "../store/ids.js";
 import { FLEET_DIR, runtimePaths } from "../store/paths.js";
-import { runShell, type ShellResult } from "./shell.js";
+import { runShell, type ShellOptions, type ShellResult } from "./shell.js";
 
 /** A clean checkout of one commit. */
 export interface Checkout {
@@ -54,7 +54,7 @@ export async function createCheckout(repo: Repo, taskId: string, commit: string)
 export function runSetup(
   checkout: Checkout,
   setup: string,
-  opts: { env: Record<string, string>; logFile: string; timeoutMs: number; signal?: AbortSignal | undefined },
+  opts: Omit<ShellOptions, "command" | "cwd">,
 ): Promise<ShellResult> {
   return runShell({ command: setup, cwd: checkout.dir, ...opts });
 }

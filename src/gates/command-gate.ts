@@ -19,6 +19,7 @@ export async function runCommandGate(gate: CommandGate, ctx: GateContext): Promi
     timeoutMs: gate.timeout,
     logFile: ctx.logFile,
     signal: ctx.signal,
+    onSpawn: ctx.onSpawn,
   });
   const passed = result.exitCode === 0 && !result.timedOut && !result.aborted;
   const verdict = passed ? "pass" : result.spawnError ? "error" : "fail";

@@ -62,6 +62,7 @@ export async function runHealthGate(gate: HealthGate, ctx: GateContext): Promise
     timeoutMs: gate.timeout,
     logFile: ctx.logFile,
     signal: ctx.signal,
+    onSpawn: ctx.onSpawn,
   });
   let exited = false;
   void service.done.then(() => {

@@ -41,6 +41,8 @@ export interface RunGatesOptions {
   /** The daemon's environment; only an allowlist reaches gate processes. Default `process.env`. */
   parentEnv?: NodeJS.ProcessEnv;
   signal?: AbortSignal | undefined;
+  /** Told each started process group id (the daemon records them to kill after a crash). */
+  onSpawn?: ((pgid: number) => void) | undefined;
   /** Told when each gate starts and ends (for the daemon's event lines). */
   onGate?: (event: { gate: string; result?: GateResult }) => void;
 }
@@ -154,6 +156,7 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
         logFile: logFor("setup"),
         timeoutMs,
         signal: opts.signal,
+        onSpawn: opts.onSpawn,
       });
       const ok = done.exitCode === 0 && !done.timedOut && !done.aborted;
       results.push(
@@ -196,6 +199,7 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
         env,
         logFile: logFor(name),
         signal: opts.signal,
+        onSpawn: opts.onSpawn,
       };
       const outcome = await runOne(gate, ctx, opts.agentGate);
       const entry = result(name, gate.kind, {

@@ -1,17 +1,12 @@
 /**
  * Running a gate's command line. Gate commands come from the repository owner's own config
  * (`.fleet/gates/*.md`, `setup:`, acceptance `run:` lines a person approved), so they go through
- * `/bin/sh -c`; but the code they exercise is the agent's, so every process starts in its own process
- * group with an allowlisted environment, and the whole group is killed on timeout, on abort and after
- * the shell exits (a test that leaves a server behind does not outlive its gate). Output (stdout and
- * stderr interleaved) is appended to a log file and its tail kept in memory.
- *
- * We wait for the shell's `exit`, not for its pipes to close: a grandchild that escaped the group can
- * hold them open for ever (dependencies.md, execa).
+ * `/bin/sh -c`; but the code they exercise is the agent's, so each runs through the agents' own
+ * `spawnProcess`: its own process group, an allowlisted environment, the whole group killed on timeout,
+ * on abort and after the shell exits (a test that leaves a server behind does not outlive its gate),
+ * and the output streamed to a log under the git directory.
  */
-import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import path from "node:path";
+import { spawnProcess } from "../agents/spawn.js";
 
 /** Variables a gate process may see from the daemon's environment; nothing else leaks in. */
 const PASS_THROUGH = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "USER"];
@@ -48,9 +43,11 @@ export interface ShellOptions {
   logFile: string;
   /** Aborting kills the process group. */
   signal?: AbortSignal | undefined;
+  /** Told the process group id once started (the daemon records it for crash recovery). */
+  onSpawn?: ((pgid: number) => void) | undefined;
 }
 
-/** How a command ended. `exitCode` is null when it was killed by a signal. */
+/** How a command ended. `exitCode` is null when it was killed by a signal or never started. */
 export interface ShellResult {
   exitCode: number | null;
   /** The signal that ended the shell, e.g. `SIGKILL`, or null. */
@@ -60,16 +57,13 @@ export interface ShellResult {
   durationMs: number;
   /** The last part of the output (at most {@link TAIL_BYTES} bytes). */
   output: string;
-  /** Set when the command could not be started at all (ENOENT cwd, …). */
+  /** Set when the command could not be started at all (missing working directory, …). */
   spawnError: string | null;
 }
 
-/** A started command: `done` resolves once the shell has exited; `stop()` kills the group and waits. */
+/** A started command: `done` resolves once its process group has ended; `stop()` ends it and waits. */
 export interface RunningShell {
-  pid: number | undefined;
   done: Promise<ShellResult>;
-  /** The output so far (its tail). */
-  output(): string;
   stop(): Promise<ShellResult>;
 }
 
@@ -78,109 +72,45 @@ export const TAIL_BYTES = 64 * 1024;
 /** Between SIGTERM and SIGKILL, ms. */
 const KILL_GRACE_MS = 2_000;
 
-/** Sends `sig` to the process group led by `pid`; a group already gone is not an error. */
-export function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    // ESRCH: the group has no members left.
-  }
-}
-
-/**
- * Starts `opts.command` in its own process group and returns at once. The group is killed (SIGTERM,
- * then SIGKILL after 2 s) when the timeout passes, the signal aborts or `stop()` is called, and
- * SIGKILLed once the shell has exited.
- */
+/** Starts `opts.command` in its own process group and returns at once. */
 export function startShell(opts: ShellOptions): RunningShell {
-  mkdirSync(path.dirname(opts.logFile), { recursive: true });
-  const log = openSync(opts.logFile, "a");
-  writeSync(log, `$ ${opts.command}\n`);
-  const started = Date.now();
-  let tail = "";
-  let timedOut = false;
-  let aborted = false;
-  const append = (chunk: Buffer) => {
-    try {
-      writeSync(log, chunk);
-    } catch {
-      // The log is best effort; the tail still goes into the run record.
-    }
-    tail = (tail + chunk.toString("utf8")).slice(-TAIL_BYTES);
-  };
-
-  const child = spawn("/bin/sh", ["-c", opts.command], {
+  const stopper = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stopper.signal]) : stopper.signal;
+  const done = spawnProcess({
+    shellCommand: opts.command,
     cwd: opts.cwd,
     env: opts.env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout.on("data", append);
-  child.stderr.on("data", append);
-
-  let killTimer: NodeJS.Timeout | undefined;
-  const terminate = () => {
-    killGroup(child.pid, "SIGTERM");
-    killTimer ??= setTimeout(() => killGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    terminate();
-  }, opts.timeoutMs);
-  const onAbort = () => {
-    aborted = true;
-    terminate();
-  };
-  if (opts.signal?.aborted) onAbort();
-  else opts.signal?.addEventListener("abort", onAbort, { once: true });
-
-  const done = new Promise<ShellResult>((resolve) => {
-    let settled = false;
-    const finish = (exitCode: number | null, signal: string | null, spawnError: string | null) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      killGroup(child.pid, "SIGKILL");
-      // Give the pipes a moment to drain, but never wait on a process that escaped the group.
-      setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        const note = timedOut
-          ? `\n[fleet] killed after the ${opts.timeoutMs} ms timeout\n`
-          : aborted
-            ? "\n[fleet] stopped\n"
-            : "";
-        if (note) append(Buffer.from(note));
-        if (spawnError) append(Buffer.from(`[fleet] could not start: ${spawnError}\n`));
-        try {
-          writeSync(log, `[fleet] exit ${exitCode ?? signal}\n`);
-        } catch {}
-        closeSync(log);
-        resolve({
-          exitCode,
-          signal,
-          timedOut,
-          aborted,
-          durationMs: Date.now() - started,
-          output: tail,
-          spawnError,
-        });
-      }, 50);
-    };
-    child.on("exit", (code, sig) => finish(code, sig, null));
-    child.on("error", (err) => finish(null, null, err.message));
-  });
-
+    timeoutMs: opts.timeoutMs,
+    signal,
+    logFile: opts.logFile,
+    logHeader: `$ ${opts.command}`,
+    tailBytes: TAIL_BYTES,
+    killGraceMs: KILL_GRACE_MS,
+    ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
+  }).then(
+    (r): ShellResult => ({
+      exitCode: r.exitCode,
+      signal: r.signal,
+      timedOut: r.timedOut,
+      aborted: r.aborted,
+      durationMs: r.durationMs,
+      output: r.tail,
+      spawnError: r.spawnError?.message ?? null,
+    }),
+    (err: unknown): ShellResult => ({
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+      durationMs: 0,
+      output: "",
+      spawnError: (err as Error).message,
+    }),
+  );
   return {
-    pid: child.pid,
     done,
-    output: () => tail,
     stop: () => {
-      aborted = true;
-      terminate();
+      stopper.abort();
       return done;
     },
   };

@@ -17,6 +17,8 @@ export interface GateContext {
   /** Where the gate's full output goes (absolute). */
   logFile: string;
   signal?: AbortSignal | undefined;
+  /** Told each started process group id (the daemon records them to kill after a crash). */
+  onSpawn?: ((pgid: number) => void) | undefined;
 }
 
 /**

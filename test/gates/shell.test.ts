@@ -99,7 +99,7 @@ describe("runShell", () => {
       timeoutMs: 1_000,
       logFile: `${dir}/l`,
     });
-    expect(missing.spawnError).toMatch(/ENOENT/);
+    expect(missing.spawnError).toMatch(/does not exist/);
   });
 });
 

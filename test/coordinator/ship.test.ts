@@ -83,7 +83,7 @@ describe("shipTask", () => {
 
   it("sends a conflict back to implement with the paths, merging the base into the branch", async () => {
     const { root, repo, tip } = await shipProject();
-    writeFile(root, "src/greet.js", "export const greet = (n) => \"Hey \" + n;\n");
+    writeFile(root, "src/greet.js", 'export const greet = (n) => "Hey " + n;\n');
     git(root, "commit", "-qam", "Ada rewrites greet");
     const before = gitOut(root, "rev-parse", "main");
     const outcome = await ship(repo);
@@ -136,7 +136,7 @@ describe("shipTask", () => {
 
   it("fails at a ship gate with feedback and leaves the base alone", async () => {
     const { root, repo, base } = await shipProject({
-      "src/greet.js": "export const greet = (n) => \"Hi \" + n;\n",
+      "src/greet.js": 'export const greet = (n) => "Hi " + n;\n',
     });
     const outcome = await ship(repo);
     expect(outcome.kind).toBe("failed");

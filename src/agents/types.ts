@@ -33,6 +33,12 @@ export interface AgentRunRequest {
   signal: AbortSignal;
   /** Session id of the previous attempt, for runners that can resume one (claude `--resume`). */
   resumeSession?: string | null;
+  /**
+   * Called with the pid of every process group the runner starts (= the leader's pid, spawned
+   * detached), as soon as it exists: the coordinator records it in the claim file so that a restarted
+   * daemon can kill agents a crash left behind.
+   */
+  onSpawn?: (pgid: number) => void;
 }
 
 /**

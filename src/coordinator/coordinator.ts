@@ -274,7 +274,7 @@ export class Coordinator {
         return landJob(job, { end: { kind: "interrupted", reason }, reason }, lost, this.ctx.now);
       });
       if (landed.event === "failed") this.failed.add(job.task.id);
-      if (landed.landed && job.phase === "plan" && landed.state?.startsWith("implement"))
+      if (landed.state && !/^(research|plan) /.test(landed.state))
         await removeWorktree(job.repo, taskRuntime(job.repo.commonDir, job.task.id).checkout).catch(() => {});
       if (landing.end.kind === "try-later") {
         const at = readClaim(job.repo.commonDir, job.task.id)?.retry_at;

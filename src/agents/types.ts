@@ -23,7 +23,7 @@ export interface AgentRunRequest {
   cwd: string;
   /** An empty directory outside every checkout; exported as FLEET_OUTPUT_DIR. */
   outputDir: string;
-  /** Where the prompt is also written; exported as FLEET_PROMPT_FILE. */
+  /** Where the prompt is also written (by the runner); exported as FLEET_PROMPT_FILE. */
   promptFile: string;
   /** Transcript file under the git directory; the runner streams the agent's output here. */
   logFile: string;
@@ -34,11 +34,12 @@ export interface AgentRunRequest {
   /** Session id of the previous attempt, for runners that can resume one (claude `--resume`). */
   resumeSession?: string | null;
   /**
-   * Called with the pid of every process group the runner starts (= the leader's pid, spawned
-   * detached), as soon as it exists: the coordinator records it in the claim file so that a restarted
-   * daemon can kill agents a crash left behind.
+   * Called once with the agent's process group id as soon as it started, so the daemon can record it
+   * and kill the group after a crash (`killProcessGroup`). Not called by in-process runners (`script`).
    */
   onSpawn?: (pgid: number) => void;
+  /** Time between SIGTERM and SIGKILL when the group is stopped, ms (default 5 000). */
+  killGraceMs?: number;
 }
 
 /**

@@ -1,12 +1,11 @@
 /**
  * `setup` from config.md (e.g. `npm ci`), run once in every fresh checkout the fleet makes. It is the
- * repository owner's own command line, so it runs through a shell with the daemon's environment, like
- * a command gate — and it runs before any agent touched the checkout. It gets its own process group,
- * killed whole on abort or after `timeoutMs`; its output goes to the run's transcript.
+ * repository owner's own command line, so it runs through `/bin/sh -c` with the daemon's environment,
+ * like a command gate — and it runs before any agent touched the checkout. It gets its own process
+ * group (killed whole on abort or timeout, recorded for crash recovery); its output goes to the run's
+ * transcript.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
-import path from "node:path";
-import { execa } from "execa";
+import { spawnProcess } from "../agents/spawn.js";
 
 /** How setup ended: `ok`, or why not (exit code, timeout, stopped). */
 export interface SetupResult {
@@ -14,14 +13,8 @@ export interface SetupResult {
   reason: string | null;
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
+/** Wall-clock limit of setup, ms. */
+export const SETUP_TIMEOUT_MS = 20 * 60_000;
 
 /**
  * Runs `command` in `cwd`, appending its output to `logFile`.
@@ -30,51 +23,27 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 export async function runSetup(
   command: string,
   cwd: string,
-  opts: {
-    logFile: string;
-    env: NodeJS.ProcessEnv;
-    signal: AbortSignal;
-    timeoutMs?: number;
-    onSpawn?: (pgid: number) => void;
-  },
+  opts: { logFile: string; env: NodeJS.ProcessEnv; signal: AbortSignal; onSpawn?: (pgid: number) => void },
 ): Promise<SetupResult> {
-  mkdirSync(path.dirname(opts.logFile), { recursive: true });
-  appendFileSync(opts.logFile, `$ ${command}    # setup, in ${cwd}\n`);
-  const child = execa(command, {
-    shell: true,
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
+  const r = await spawnProcess({
+    shellCommand: command,
     cwd,
-    env: opts.env,
-    extendEnv: false,
-    detached: true,
-    stdin: "ignore",
-    stdout: { file: opts.logFile, append: true },
-    stderr: { file: opts.logFile, append: true },
-    reject: false,
+    env,
+    logFile: opts.logFile,
+    logHeader: `setup: ${command} (in ${cwd})`,
+    timeoutMs: SETUP_TIMEOUT_MS,
+    signal: opts.signal,
+    onSpawn: opts.onSpawn,
   });
-  if (child.pid) opts.onSpawn?.(child.pid);
-  let why: string | null = null;
-  const stop = (reason: string) => {
-    why = reason;
-    killGroup(child.pid, "SIGTERM");
-    setTimeout(() => killGroup(child.pid, "SIGKILL"), 5_000).unref();
-  };
-  const onAbort = () => stop("setup was stopped");
-  opts.signal.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(
-    () => stop(`setup timed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)}s`),
-    opts.timeoutMs ?? 20 * 60_000,
-  );
-  try {
-    const result = await child;
-    killGroup(child.pid, "SIGKILL");
-    if (why) return { ok: false, reason: why };
-    if (result.exitCode === 0) return { ok: true, reason: null };
-    return {
-      ok: false,
-      reason: `setup \`${command}\` failed (exit ${result.exitCode ?? result.signal ?? "?"})`,
-    };
-  } finally {
-    clearTimeout(timer);
-    opts.signal.removeEventListener("abort", onAbort);
-  }
+  if (r.exitCode === 0 && !r.aborted && !r.timedOut) return { ok: true, reason: null };
+  const how = r.aborted
+    ? "was stopped"
+    : r.timedOut
+      ? `timed out after ${SETUP_TIMEOUT_MS / 60_000} min`
+      : r.spawnError
+        ? `could not start (${r.spawnError.message})`
+        : `failed (exit ${r.exitCode ?? r.signal})`;
+  return { ok: false, reason: `setup \`${command}\` ${how}` };
 }

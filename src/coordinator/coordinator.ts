@@ -5,6 +5,7 @@
  * the background and lands its result. Running it twice changes nothing new.
  */
 import { rmSync } from "node:fs";
+import path from "node:path";
 import type { Runner } from "../agents/types.js";
 import type { Repo } from "../git/repo.js";
 import { removeWorktree } from "../git/worktree.js";
@@ -45,6 +46,8 @@ export interface ReconcileReport {
   started: Action[];
   waiting: Waiting[];
   problems: Problem[];
+  /** Hand-dropped ideas left for the next reconcile because they changed a moment ago. */
+  settling: number;
 }
 
 interface RunningJob {
@@ -109,7 +112,7 @@ export class Coordinator {
     } else if (opts.files) this.index.refresh(opts.files);
     const problems: Problem[] = [];
     const config = readConfig(this.ctx.paths, problems);
-    await this.normalizeIdeas();
+    const settling = await this.normalizeIdeas();
     const agents = readAgents(this.ctx.paths, problems);
     problems.push(...this.index.problems());
     const tasks = [...this.index.tasks().values()].map((t) => t.record);
@@ -135,7 +138,7 @@ export class Coordinator {
       if (await this.launch(action, config, agents.get(action.agent ?? "") ?? null)) started.push(action);
     }
     this.scheduleWake();
-    return { started, waiting: decision.waiting, problems };
+    return { started, waiting: decision.waiting, problems, settling };
   }
 
   /** Resolves when some job ends (at once when none runs). */
@@ -152,15 +155,27 @@ export class Coordinator {
     await Promise.all([...this.jobs.values()].map((j) => j.done));
   }
 
-  private async normalizeIdeas(): Promise<void> {
-    let later = false;
-    for (const task of this.index.tasks().values()) {
-      if (task.normalized) continue;
-      const result = await normalizeIdea(this.ctx, task.record.id);
-      if (result === "later") later = true;
-      this.index.refresh([`${this.ctx.paths.queue}/${task.record.id}.md`]);
+  /** Fills in hand-dropped ideas; returns how many must wait until they settle. */
+  private async normalizeIdeas(): Promise<number> {
+    let later = 0;
+    const raw = [...this.index.tasks().values()].filter((t) => !t.normalized);
+    for (const task of raw) {
+      try {
+        if ((await normalizeIdea(this.ctx, task.record.id)) === "later") later++;
+      } catch (err) {
+        this.ctx.emit({
+          at: this.ctx.now(),
+          task: task.record.id,
+          phase: "idea",
+          agent: null,
+          event: "error",
+          detail: `could not fill in the idea: ${(err as Error).message}`,
+        });
+      }
+      this.index.refresh([path.join(this.ctx.paths.queue, `${task.record.id}.md`)]);
     }
     if (later) setTimeout(() => this.opts.onWake?.(), SETTLE_MS + 20).unref();
+    return later;
   }
 
   private scheduleWake(): void {

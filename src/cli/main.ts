@@ -15,7 +15,45 @@ interface CommandEntry {
 }
 
 /** Every command, in the order `fleet --help` lists them. */
-export const COMMANDS: Record<string, CommandEntry> = {};
+export const COMMANDS: Record<string, CommandEntry> = {
+  init: {
+    summary: "create .fleet/ (config, agents, gates) and commit it",
+    load: () => import("./commands/init.js"),
+  },
+  idea: {
+    summary: 'write down a new idea: fleet idea "<title>" [-m body]',
+    load: () => import("./commands/idea.js"),
+  },
+  ls: {
+    summary: "the board: tasks by phase (--all, --phase, --status)",
+    load: () => import("./commands/ls.js"),
+  },
+  show: {
+    summary: "one task: body, research, plan, acceptance, runs",
+    load: () => import("./commands/show.js"),
+  },
+  ready: { summary: "mark an idea ready for research", load: () => import("./commands/ready.js") },
+  approve: {
+    summary: "approve a plan (or a change held before ship)",
+    load: () => import("./commands/approve.js"),
+  },
+  reject: {
+    summary: 'send a plan back to the planner: -m "why"',
+    load: () => import("./commands/reject.js"),
+  },
+  answer: { summary: "answer the question an agent asked", load: () => import("./commands/answer.js") },
+  drop: { summary: 'stop a task for good: -m "why"', load: () => import("./commands/drop.js") },
+  merge: { summary: "fold an idea into another: --into <id>", load: () => import("./commands/merge.js") },
+  retry: { summary: "give a failed task new attempts", load: () => import("./commands/retry.js") },
+  log: {
+    summary: "what happened, from the git trailers (optionally one task)",
+    load: () => import("./commands/log.js"),
+  },
+  doctor: {
+    summary: "check every file under .fleet/; exit 1 on any problem",
+    load: () => import("./commands/doctor.js"),
+  },
+};
 
 const HELP = `fleet — run a fleet of AI coding agents through your repository
 
@@ -90,6 +128,12 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.internal;
   }
 }
+
+// `fleet ls | head` closes stdout early: stop quietly instead of crashing on EPIPE.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+  process.exit(typeof process.exitCode === "number" ? process.exitCode : EXIT.ok);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

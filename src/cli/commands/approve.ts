@@ -1,0 +1,41 @@
+/** `fleet approve <id>` — argv and printing; the work is in `src/commands/approve.ts`. */
+import { approve } from "../../commands/approve.js";
+import { EXIT } from "../exit-codes.js";
+import { printJson, printLines } from "../output.js";
+import { parseCommand } from "./args.js";
+import { changeLine } from "./format.js";
+
+export const usage = `Usage: fleet approve <id> [--json]
+
+Approves what waits for you:
+  - a plan (plan / awaiting-approval → implement / ready): records approval: {by, at, sha256} in
+    .fleet/plans/<id>.md. The sha256 covers the plan, .fleet/acceptance/<id>.md and every file under
+    .fleet/acceptance/<id>/, so any later change to them voids the approval. Review them first, e.g.
+    \`git diff\` / \`fleet show <id>\`.
+  - a plan changed after you approved it (in implement or ship): records the approval again.
+  - a change held before ship (ship / awaiting-approval → ship / ready): records ship_approval.
+Your git user.name and user.email are the "by". One commit (event: approved).
+
+Options:
+  --json   print {id, title, from, to, commit, approved: "plan" | "ship", sha256}
+
+Example:
+  fleet show rate-limit-the-public-api-7k2q && fleet approve rate-limit-the-public-api-7k2q
+
+Exit codes: 0 approved · 1 a file is invalid · 2 usage · 3 no such task or no git identity
+            4 nothing to approve (wrong phase/status, no plan or acceptance file)
+`;
+
+/** Runs `fleet approve`; returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    "approve",
+    argv,
+    { json: { type: "boolean" } },
+    { min: 1, max: 1, names: "the task id" },
+  );
+  const result = await approve({ cwd: process.cwd(), id: positionals[0] ?? "" });
+  if (values.json) printJson(result);
+  else printLines([changeLine(result), `  ${result.approved} approved, sha256 ${result.sha256}`]);
+  return EXIT.ok;
+}

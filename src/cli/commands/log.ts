@@ -1,0 +1,61 @@
+/** `fleet log [<id>]` — argv and printing; the work is in `src/commands/log.ts`. */
+import { log } from "../../commands/log.js";
+import { EXIT } from "../exit-codes.js";
+import { printJson, printLines } from "../output.js";
+import { intOption, parseCommand } from "./args.js";
+import { formatUsd } from "./format.js";
+
+export const usage = `Usage: fleet log [<id>] [-n <count>] [--json]
+
+What happened, oldest first, read from the Fleet-* trailers of commits reachable from HEAD — the
+same facts \`git log --grep 'Fleet-Task: <id>'\` shows. With <id>, only that task's story.
+
+Options:
+  -n, --max-count <n>  only the newest n events
+  --json               print [{commit, date, author, subject, body, task, phase, event, by, agent,
+                       run, cost_usd, trailers}] (task is null for store-wide events like init)
+
+Examples:
+  fleet log
+  fleet log rate-limit-the-public-api-7k2q
+  fleet log -n 20 --json
+
+Exit codes: 0 shown · 2 usage · 3 no repository, or an id with no commits and no task file · 6 git failed
+`;
+
+/** Runs `fleet log`; returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    "log",
+    argv,
+    { "max-count": { type: "string", short: "n" }, json: { type: "boolean" } },
+    { min: 0, max: 1, names: "" },
+  );
+  const entries = await log({
+    cwd: process.cwd(),
+    ...(positionals[0] !== undefined ? { id: positionals[0] } : {}),
+    ...(values["max-count"] !== undefined
+      ? { limit: intOption("log", "-n", values["max-count"], 0, 1_000_000) }
+      : {}),
+  });
+  if (values.json) {
+    printJson(entries);
+    return EXIT.ok;
+  }
+  if (entries.length === 0) {
+    printLines([positionals[0] ? `No commits name ${positionals[0]} yet.` : "No fleet commits yet."]);
+    return EXIT.ok;
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const who = e.by ?? e.agent ?? e.author;
+    const extra = [e.run !== null ? `run ${e.run}` : "", e.cost_usd !== null ? formatUsd(e.cost_usd) : ""]
+      .filter(Boolean)
+      .join(", ");
+    out.push(`${e.date.slice(0, 19).replace("T", " ")}  ${e.commit.slice(0, 7)}  ${e.subject}`);
+    out.push(`    by ${who}${extra ? ` (${extra})` : ""}`);
+    for (const l of e.body.split("\n").filter((x) => x.trim() !== "")) out.push(`    ${l}`);
+  }
+  printLines(out);
+  return EXIT.ok;
+}

@@ -1,0 +1,92 @@
+/** `fleet ls` — argv and printing; the work is in `src/commands/ls.ts`. */
+import { type BoardEntry, ls } from "../../commands/ls.js";
+import { PHASES, STATUSES } from "../../store/schemas/common.js";
+import { EXIT } from "../exit-codes.js";
+import { formatTable, printJson, printLines } from "../output.js";
+import { oneOf, parseCommand } from "./args.js";
+import { formatDuration } from "./format.js";
+
+export const usage = `Usage: fleet ls [--phase <phase>] [--status <status>] [--all] [--json]
+
+The board: tasks grouped by phase in lifecycle order (idea, research, plan, implement, ship), then
+by priority. Each line: id, status, priority (P0 highest … P3), title, and for running tasks how
+long they have run. Done and dropped tasks are hidden unless --all (or --phase done|dropped).
+Files in .fleet/queue/ that do not validate are listed under "problems" with file and field;
+every other task is still shown.
+
+Options:
+  --phase <phase>    only this phase: ${PHASES.join(", ")}
+  --status <status>  only this status: ${STATUSES.join(", ")}
+  --all              include done and dropped tasks
+  --json             print {tasks: [{id, title, phase, status, priority, file, normalized, updated,
+                     running_ms, question}], problems: [{file, field, message}], hidden}
+
+Examples:
+  fleet ls
+  fleet ls --status awaiting-approval
+  fleet ls --all --json
+
+Exit codes: 0 listed (even with problems; \`fleet doctor\` exits 1 on them) · 2 usage · 3 no repository or .fleet/
+`;
+
+function line(t: BoardEntry): string[] {
+  const extra =
+    t.running_ms !== null
+      ? `  (running ${formatDuration(t.running_ms)})`
+      : t.normalized
+        ? ""
+        : "  (new file)";
+  return [`  ${t.id}`, t.status, `P${t.priority}`, `${t.title}${extra}`];
+}
+
+/** Runs `fleet ls`; returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(
+    "ls",
+    argv,
+    {
+      phase: { type: "string" },
+      status: { type: "string" },
+      all: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    { min: 0, max: 0, names: "" },
+  );
+  const result = await ls({
+    cwd: process.cwd(),
+    ...(values.phase !== undefined ? { phase: oneOf("ls", "--phase", values.phase, PHASES) } : {}),
+    ...(values.status !== undefined ? { status: oneOf("ls", "--status", values.status, STATUSES) } : {}),
+    all: values.all ?? false,
+  });
+  if (values.json) {
+    printJson(result);
+    return EXIT.ok;
+  }
+  const rows: string[][] = result.tasks.map(line);
+  const table = formatTable(rows);
+  const out: string[] = [];
+  let i = 0;
+  for (const phase of PHASES) {
+    const start = i;
+    while (i < result.tasks.length && result.tasks[i]?.phase === phase) i++;
+    if (i === start) continue;
+    if (out.length) out.push("");
+    out.push(`${phase} (${i - start})`, ...table.slice(start, i));
+  }
+  if (result.tasks.length === 0)
+    out.push(
+      result.hidden || result.problems.length
+        ? "No tasks to show."
+        : 'No tasks yet. Add one with `fleet idea "…"` or a file in .fleet/queue/.',
+    );
+  if (result.hidden) out.push(`(${result.hidden} done or dropped hidden: --all shows them)`);
+  if (result.problems.length) {
+    if (out.length) out.push("");
+    out.push(
+      `problems (${result.problems.length}) — these files are not read until fixed; \`fleet doctor\` says how:`,
+    );
+    for (const p of result.problems) out.push(`  ${p.file}${p.field ? `: ${p.field}` : ""}: ${p.message}`);
+  }
+  printLines(out);
+  return EXIT.ok;
+}

@@ -1,0 +1,106 @@
+/** `fleet show <id>` — argv and printing; the work is in `src/commands/show.ts`. */
+import { type ShowResult, show } from "../../commands/show.js";
+import { EXIT } from "../exit-codes.js";
+import { formatTable, printJson, printLines } from "../output.js";
+import { parseCommand } from "./args.js";
+import { formatDuration, formatUsd } from "./format.js";
+
+export const usage = `Usage: fleet show <id> [--json]
+
+Everything about one task: its frontmatter and body, the research, the plan with its approval state
+(approved and still valid, or voided by a change since), the acceptance checks and their files, and
+one line per run (seq, phase, outcome, duration, cost). Files of the task that do not validate are
+listed under "problems"; the rest is still shown.
+
+Options:
+  --json   print {task: {record, body, file, normalized}, research, plan: {record, body, file,
+           approval: "none"|"valid"|"voided", ship_approval, sha256}, acceptance: {record, body,
+           file, files}, runs: [{seq, phase, attempt, agent, outcome, started, duration_ms,
+           cost_usd, reason, gates, file}], problems}
+
+Example:
+  fleet show rate-limit-the-public-api-7k2q
+
+Exit codes: 0 shown · 1 the task file is invalid · 2 usage · 3 no such task
+`;
+
+function section(title: string, body: string): string[] {
+  const text = body.trim();
+  return ["", `── ${title}`, ...(text ? [text] : ["(empty)"])];
+}
+
+/** The text form of a {@link ShowResult}. */
+export function formatShow(r: ShowResult): string[] {
+  const t = r.task.record;
+  const out = [
+    `${t.id} — ${t.title}`,
+    `  ${t.phase} / ${t.status}   P${t.priority}   ${r.task.file}${r.task.normalized ? "" : " (new file: frontmatter not filled in yet)"}`,
+  ];
+  if (t.reason) out.push(`  reason: ${t.reason}`);
+  if (t.question) out.push(`  question: ${t.question}`, `  answer with: fleet answer ${t.id} "…"`);
+  if (t.depends_on.length) out.push(`  depends on: ${t.depends_on.join(", ")}`);
+  if (t.parent) out.push(`  parent: ${t.parent}`);
+  if (t.merged_into) out.push(`  merged into: ${t.merged_into}`);
+  if (t.touches.length) out.push(`  touches: ${t.touches.join(", ")}`);
+  const attempts = Object.entries(t.attempts);
+  if (attempts.length) out.push(`  attempts: ${attempts.map(([p, n]) => `${p} ${n}`).join(", ")}`);
+  if (t.base_commit) out.push(`  base commit: ${t.base_commit}`);
+  if (t.shipped) out.push(`  shipped: ${t.shipped.commit} at ${t.shipped.at}`);
+  if (t.cost.usd !== null)
+    out.push(`  cost: ${formatUsd(t.cost.usd)}, ${t.cost.agent_seconds}s of agent time`);
+  for (const a of t.answers)
+    out.push(`  asked: ${a.question}`, `  answered by ${a.by} at ${a.at}: ${a.answer}`);
+  if (t.created || t.updated) out.push(`  created ${t.created ?? "?"}, updated ${t.updated ?? "?"}`);
+  out.push(...section("task", r.task.body));
+  if (r.research) out.push(...section(`research (${r.research.file})`, r.research.body));
+  if (r.plan) {
+    const a = r.plan.record.approval;
+    const state =
+      r.plan.approval === "valid" && a
+        ? `approved by ${a.by} at ${a.at}`
+        : r.plan.approval === "voided" && a
+          ? `approval by ${a.by} at ${a.at} VOIDED: the plan or acceptance changed since`
+          : "not approved";
+    const rejection = r.plan.record.rejection;
+    out.push(...section(`plan (${r.plan.file}) — ${state}`, r.plan.body));
+    if (rejection) out.push(`  last rejected by ${rejection.by} at ${rejection.at}: ${rejection.reason}`);
+    if (r.plan.record.ship_approval) out.push(`  ship approval: ${r.plan.ship_approval}`);
+  }
+  if (r.acceptance) {
+    out.push("", `── acceptance (${r.acceptance.file})`);
+    for (const c of r.acceptance.record.checks) out.push(`  ${c.id}  ${c.says}`, `        $ ${c.run}`);
+    if (r.acceptance.body.trim()) out.push(r.acceptance.body.trim());
+    if (r.acceptance.files.length) out.push(`  files: ${r.acceptance.files.join(", ")}`);
+  }
+  if (r.runs.length) {
+    out.push("", "── runs");
+    const rows = r.runs.map((run) => [
+      `  ${String(run.seq).padStart(3, "0")}`,
+      run.phase,
+      run.outcome,
+      run.duration_ms === null ? "-" : formatDuration(run.duration_ms),
+      run.cost_usd === null ? "-" : formatUsd(run.cost_usd),
+      [run.agent ?? "", run.gates.join(", "), run.reason ?? ""].filter(Boolean).join(" · "),
+    ]);
+    out.push(...formatTable(rows));
+  }
+  if (r.problems.length) {
+    out.push("", `── problems (${r.problems.length})`);
+    for (const p of r.problems) out.push(`  ${p.file}${p.field ? `: ${p.field}` : ""}: ${p.message}`);
+  }
+  return out;
+}
+
+/** Runs `fleet show`; returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    "show",
+    argv,
+    { json: { type: "boolean" } },
+    { min: 1, max: 1, names: "the task id" },
+  );
+  const result = await show({ cwd: process.cwd(), id: positionals[0] ?? "" });
+  if (values.json) printJson(result);
+  else printLines(formatShow(result));
+  return EXIT.ok;
+}

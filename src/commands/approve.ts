@@ -1,0 +1,98 @@
+/**
+ * `fleet approve <id>`: a person approves the plan (bound to the content hash of plan + acceptance), or
+ * lets a change held before ship go ahead.
+ */
+import { FleetError } from "../errors.js";
+import { approvePlan, approveShip, describeState } from "../lifecycle/person-actions.js";
+import { acceptanceFilesDir, acceptancePath, type FleetPaths, planPath, taskPath } from "../store/paths.js";
+import type { Loaded } from "../store/read-file.js";
+import type { Plan } from "../store/schemas/artifacts.js";
+import { withStateLock } from "../store/state-lock.js";
+import { writePlan, writeTask } from "../store/write-records.js";
+import { readApprovalInputs } from "./approval-inputs.js";
+import { type ChangeResult, changeResult, commitChange, loadTask, personContext } from "./person-context.js";
+
+/** Options of {@link approve}. */
+export interface ApproveOptions {
+  cwd: string;
+  id: string;
+  now?: Date;
+}
+
+/** What was approved: `plan` or `ship`, and the approval hash recorded. */
+export interface ApproveResult extends ChangeResult {
+  approved: "plan" | "ship";
+  sha256: string;
+}
+
+/** The plan and acceptance that an approval needs, with their hash; refuses when either is missing or broken. */
+function approvable(paths: FleetPaths, id: string): { plan: Loaded<Plan>; sha256: string } {
+  const inputs = readApprovalInputs(paths, id);
+  if (inputs.problems.length > 0) {
+    const lines = inputs.problems.map((p) => `  ${p.file}${p.field ? ` (${p.field})` : ""}: ${p.message}`);
+    throw new FleetError(
+      "invalid",
+      `cannot approve ${id}: its plan files do not validate:\n${lines.join("\n")}`,
+      {
+        hint: `Fix them (or \`fleet reject ${id} -m "…"\` to have the planner redo them), then approve again.`,
+      },
+    );
+  }
+  if (!inputs.plan) {
+    throw new FleetError("conflict", `nothing to approve: .fleet/plans/${id}.md does not exist`, {
+      hint: "The planner writes it; `fleet show` tells where the task is.",
+    });
+  }
+  if (!inputs.acceptance || inputs.sha256 === null) {
+    throw new FleetError(
+      "conflict",
+      `nothing to approve: .fleet/acceptance/${id}.md does not exist, and a plan is approved together with its acceptance checks`,
+      { hint: `Add the checks by hand, or \`fleet reject ${id} -m "write acceptance checks"\`.` },
+    );
+  }
+  return { plan: inputs.plan, sha256: inputs.sha256 };
+}
+
+/**
+ * At `plan / awaiting-approval`: records `approval: {by, at, sha256}` in `plans/<id>.md` and moves the task
+ * to `implement / ready`; the commit carries the task, plan and acceptance files. At
+ * `ship / awaiting-approval`: records `ship_approval` and moves it to `ship / ready`. One commit, event
+ * `approved`. In implement or ship, a plan changed after its approval is approved again in place.
+ * @throws FleetError("conflict") when nothing waits for approval (or the plan/acceptance is missing),
+ *   FleetError("invalid") when they do not validate, not-found for an unknown task.
+ */
+export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
+  const ctx = await personContext(opts.cwd, opts.now);
+  return withStateLock(ctx.repo.commonDir, async () => {
+    const loaded = loadTask(ctx.paths, opts.id);
+    const before = loaded.record;
+    const id = before.id;
+    const ship = before.phase === "ship" && before.status === "awaiting-approval";
+    const waits = ship || (before.phase === "plan" && before.status === "awaiting-approval");
+    if (!waits && before.phase !== "implement" && before.phase !== "ship") {
+      throw new FleetError("conflict", `nothing to approve: ${id} is ${describeState(before)}`, {
+        hint: "A plan is approved at `plan / awaiting-approval`, a ship hold at `ship / awaiting-approval`.",
+      });
+    }
+    const { plan, sha256 } = approvable(ctx.paths, id);
+    const next = ship
+      ? approveShip(before, plan.record, sha256, ctx.by, ctx.now)
+      : approvePlan(before, plan.record, sha256, ctx.by, ctx.now);
+    await writePlan(ctx.paths, next.plan, plan.body);
+    await writeTask(ctx.paths, next.task, loaded.body);
+    const files = [taskPath(ctx.paths, id), planPath(ctx.paths, id)];
+    if (!ship) files.push(acceptancePath(ctx.paths, id), acceptanceFilesDir(ctx.paths, id));
+    const commit = await commitChange(
+      ctx,
+      {
+        task: id,
+        phase: ship ? "ship" : "plan",
+        event: "approved",
+        title: before.title,
+        body: `${ship ? "Ship" : "Plan"} approved, sha256 ${sha256}`,
+      },
+      files,
+    );
+    return { ...changeResult(before, next.task, commit), approved: ship ? "ship" : "plan", sha256 };
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * `fleet ls`: the board. Reads only the queue (no bodies are shown, no git is run), so it stays fast on
+ * thousands of tasks.
+ */
+import type { Problem } from "../store/read-file.js";
+import { readTasks } from "../store/read-tasks.js";
+import { PHASES, type Phase, type Status } from "../store/schemas/common.js";
+import { locateFleet } from "./locate.js";
+
+/** Options of {@link ls}. */
+export interface LsOptions {
+  cwd: string;
+  /** Only this phase (done and dropped included when asked for by name). */
+  phase?: Phase;
+  status?: Status;
+  /** Include done and dropped tasks. */
+  all?: boolean;
+  now?: Date;
+}
+
+/** One line of the board. */
+export interface BoardEntry {
+  id: string;
+  title: string;
+  phase: Phase;
+  status: Status;
+  priority: number;
+  /** Path relative to the repository root. */
+  file: string;
+  /** False for a hand-dropped idea whose frontmatter the daemon has not filled in yet. */
+  normalized: boolean;
+  updated: string | null;
+  /** For `running` tasks: ms since `updated` (when the run started); else null. */
+  running_ms: number | null;
+  /** The open question of a blocked task, or null. */
+  question: string | null;
+}
+
+/** The board: entries in lifecycle order (then priority, then id), and the queue files that did not load. */
+export interface LsResult {
+  tasks: BoardEntry[];
+  problems: Problem[];
+  /** How many done/dropped tasks were left out (0 with `all` or a `phase` filter). */
+  hidden: number;
+}
+
+const PHASE_RANK = new Map<string, number>(PHASES.map((p, i) => [p, i]));
+
+/**
+ * Lists the tasks of the repository containing `opts.cwd`.
+ * @throws FleetError not-found (no git repository) / not-initialized (no `.fleet/`).
+ */
+export async function ls(opts: LsOptions): Promise<LsResult> {
+  const paths = locateFleet(opts.cwd);
+  const { tasks, problems } = readTasks(paths);
+  const now = (opts.now ?? new Date()).getTime();
+  const out: BoardEntry[] = [];
+  let hidden = 0;
+  for (const { record: t, file, normalized } of tasks.values()) {
+    if (opts.phase !== undefined && t.phase !== opts.phase) continue;
+    if (opts.status !== undefined && t.status !== opts.status) continue;
+    if (!opts.all && opts.phase === undefined && (t.phase === "done" || t.phase === "dropped")) {
+      hidden++;
+      continue;
+    }
+    const since = t.status === "running" && t.updated ? Date.parse(t.updated) : Number.NaN;
+    out.push({
+      id: t.id,
+      title: t.title,
+      phase: t.phase,
+      status: t.status,
+      priority: t.priority,
+      file,
+      normalized,
+      updated: t.updated ?? null,
+      running_ms: Number.isNaN(since) ? null : Math.max(0, now - since),
+      question: t.question,
+    });
+  }
+  out.sort(
+    (a, b) =>
+      (PHASE_RANK.get(a.phase) ?? 0) - (PHASE_RANK.get(b.phase) ?? 0) ||
+      a.priority - b.priority ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return { tasks: out, problems, hidden };
+}

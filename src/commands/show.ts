@@ -1,0 +1,95 @@
+/** `fleet show <id>`: everything about one task — the task, research, plan (and its approval), acceptance, runs. */
+import { type ApprovalState, approvalState } from "../lifecycle/approval-hash.js";
+import type { Problem } from "../store/read-file.js";
+import { readResearch, readRuns } from "../store/read-records.js";
+import type { Acceptance, Plan, Research } from "../store/schemas/artifacts.js";
+import type { Outcome } from "../store/schemas/run.js";
+import type { Task } from "../store/schemas/task.js";
+import { readApprovalInputs } from "./approval-inputs.js";
+import { loadTask } from "./load-task.js";
+import { locateFleet } from "./locate.js";
+
+/** Options of {@link show}. */
+export interface ShowOptions {
+  cwd: string;
+  id: string;
+}
+
+/** One attempt, summarised. `duration_ms` in ms, `cost_usd` in USD (null when not reported). */
+export interface RunSummary {
+  seq: number;
+  phase: string;
+  attempt: number;
+  agent: string | null;
+  outcome: Outcome;
+  started: string;
+  duration_ms: number | null;
+  cost_usd: number | null;
+  reason: string | null;
+  /** Gate verdicts, e.g. `build: pass`. */
+  gates: string[];
+  file: string;
+}
+
+/** Everything `fleet show` prints. File paths are relative to the repository root. */
+export interface ShowResult {
+  task: { record: Task; body: string; file: string; normalized: boolean };
+  research: { record: Research; body: string; file: string } | null;
+  plan: {
+    record: Plan;
+    body: string;
+    file: string;
+    /** Does the recorded approval still match the plan + acceptance content? */
+    approval: ApprovalState;
+    ship_approval: ApprovalState;
+    /** The approval hash of the content as it is now (null when the acceptance file is missing). */
+    sha256: string | null;
+  } | null;
+  acceptance: { record: Acceptance; body: string; file: string; files: string[] } | null;
+  runs: RunSummary[];
+  /** Files of this task (other than the task file) that did not validate; the rest is still shown. */
+  problems: Problem[];
+}
+
+/**
+ * Reads task `id` and everything that belongs to it.
+ * @throws FleetError usage (malformed id), not-found (no such task), invalid (the task file itself is broken).
+ */
+export async function show(opts: ShowOptions): Promise<ShowResult> {
+  const paths = locateFleet(opts.cwd);
+  const loaded = loadTask(paths, opts.id);
+  const id = loaded.record.id;
+  const problems: Problem[] = [];
+  const research = readResearch(paths, id, problems);
+  const inputs = readApprovalInputs(paths, id);
+  problems.push(...inputs.problems);
+  const current = inputs.sha256 ?? "";
+  const runs = readRuns(paths, id, problems).map(
+    ({ record: r, file }): RunSummary => ({
+      seq: r.seq,
+      phase: r.phase,
+      attempt: r.attempt,
+      agent: r.agent,
+      outcome: r.outcome,
+      started: r.started,
+      duration_ms: r.duration_ms,
+      cost_usd: r.cost.usd,
+      reason: r.reason,
+      gates: r.gates.map((g) => `${g.gate}: ${g.verdict}`),
+      file,
+    }),
+  );
+  return {
+    task: { record: loaded.record, body: loaded.body, file: loaded.file, normalized: loaded.normalized },
+    research,
+    plan: inputs.plan && {
+      ...inputs.plan,
+      approval: approvalState(inputs.plan.record.approval, current),
+      ship_approval: approvalState(inputs.plan.record.ship_approval, current),
+      sha256: inputs.sha256,
+    },
+    acceptance: inputs.acceptance && { ...inputs.acceptance, files: inputs.files },
+    runs,
+    problems,
+  };
+}

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { approve } from "../../src/commands/approve.js";
 import { readClaim } from "../../src/coordinator/claims.js";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readPlan, readResearch, readRuns } from "../../src/store/read-records.js";
@@ -12,24 +13,6 @@ function task(root: string, id: string) {
   const r = readTask(fleetPaths(root), id);
   if (!r?.ok) throw new Error(`task ${id} did not load`);
   return r.task.record;
-}
-
-function approve(root: string, id: string): void {
-  const file = path.join(root, ".fleet/plans", `${id}.md`);
-  const text = readFileSync(file, "utf8").replace(
-    "approval: null",
-    `approval:\n  by: Ada\n  at: 2026-11-21T04:00:00Z\n  sha256: ${"a".repeat(64)}`,
-  );
-  writeFileSync(file, text);
-  const tfile = path.join(root, ".fleet/queue", `${id}.md`);
-  writeFileSync(
-    tfile,
-    readFileSync(tfile, "utf8")
-      .replace("status: awaiting-approval", "status: ready")
-      .replace("phase: plan", "phase: implement"),
-  );
-  gitOut(root, "add", ".fleet");
-  gitOut(root, "commit", "-q", "-m", `approve ${id}`);
 }
 
 describe("coordinator: the phases", () => {
@@ -74,10 +57,21 @@ describe("coordinator: the phases", () => {
     expect(gitOut(root, "status", "--porcelain")).toBe("");
     expect(events.filter((e) => e.event === "started").length).toBe(4);
 
-    approve(root, "alpha");
+    await approve({ cwd: root, id: "alpha" });
+    // beta's approval is voided by a later edit of its acceptance: it must not be implemented.
+    await approve({ cwd: root, id: "beta" });
+    writeFileSync(
+      path.join(root, ".fleet/acceptance/beta.md"),
+      readFileSync(path.join(root, ".fleet/acceptance/beta.md"), "utf8").replace(
+        "the file exists",
+        "the file is there",
+      ),
+    );
     await drain(c);
+    expect(task(root, "beta")).toMatchObject({ phase: "implement", status: "ready" });
+    const waiting = (await c.reconcile({ full: true })).waiting.find((w) => w.taskId === "beta");
+    expect(waiting?.why).toMatch(/no current approval/);
     expect(task(root, "alpha")).toMatchObject({ phase: "ship", status: "ready" });
-    expect(task(root, "beta")).toMatchObject({ phase: "plan", status: "awaiting-approval" });
     const runs = readRuns(paths, "alpha").map((r) => r.record);
     expect(runs.map((r) => `${r.seq}-${r.phase}-${r.outcome}`)).toEqual([
       "1-research-finished",

@@ -10,7 +10,7 @@
 import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { execa } from "execa";
+import type { ResultPromise } from "execa";
 import { type CaptureOptions, OutputCapture } from "./output-capture.js";
 import { DEFAULT_KILL_GRACE_MS, isProcessGroupAlive, killProcessGroup } from "./process-group.js";
 
@@ -74,7 +74,8 @@ type Stop = "timeout" | "idle" | "abort";
 
 /**
  * Starts the program and resolves when it and its process group have ended. Never rejects for the
- * program's behaviour (failures are in the result); rejects only if the log file cannot be opened.
+ * program's behaviour (failures are in the result). Rejects if the log file cannot be opened, or —
+ * after the group has been stopped — with the error an `onSpawn`/`onOutput`/`onLine` callback threw.
  */
 export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
   const started = performance.now();
@@ -100,6 +101,8 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
     return r;
   };
 
+  // Imported here, not at the top: commands that never spawn (fleet ls) should not pay for loading execa.
+  const { execa } = await import("execa");
   if (opts.signal?.aborted) return result({ aborted: true });
   if (!isDirectory(opts.cwd)) {
     const message = `working directory ${opts.cwd} does not exist`;
@@ -125,9 +128,20 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
     const message = `cannot start ${JSON.stringify(file)}: ${failed.originalMessage ?? failed.message}`;
     return result({ spawnError: { code, what: "program", message } });
   }
-  opts.onSpawn?.(pgid);
-
-  const state: { stopped: Stop | null; killing: Promise<unknown> | null } = { stopped: null, killing: null };
+  const state: { stopped: Stop | null; killing: Promise<unknown> | null; thrown: unknown[] } = {
+    stopped: null,
+    killing: null,
+    thrown: [],
+  };
+  // A throwing callback of ours must not leave the group running: stop it, rethrow once it is gone.
+  const guard = (fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      state.thrown.push(err);
+      stop("abort");
+    }
+  };
   const stop = (why: Stop) => {
     if (state.stopped) return;
     state.stopped = why;
@@ -138,10 +152,11 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
   const idle = opts.idleTimeoutMs ? setTimeout(() => stop("idle"), opts.idleTimeoutMs) : undefined;
   const onAbort = () => stop("abort");
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  guard(() => opts.onSpawn?.(pgid));
 
   const onData = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
     idle?.refresh();
-    capture.write(chunk, stream);
+    guard(() => capture.write(chunk, stream));
   };
   child.stdout?.on("data", onData("stdout"));
   child.stderr?.on("data", onData("stderr"));
@@ -163,7 +178,7 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
   await waitForPipes(child, opts.drainMs ?? 1_000);
 
   const reason = state.stopped;
-  return result({
+  const ended = result({
     exitCode: exit.code,
     signal: exit.signal,
     timedOut: reason === "timeout",
@@ -171,10 +186,12 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
     aborted: reason === "abort",
     pgid,
   });
+  if (state.thrown.length) throw state.thrown[0];
+  return ended;
 }
 
 /** Waits up to `ms` for stdout/stderr to close, then cuts them (an escaped grandchild may hold them). */
-async function waitForPipes(child: ReturnType<typeof execa>, ms: number): Promise<void> {
+async function waitForPipes(child: ResultPromise, ms: number): Promise<void> {
   const settled = child.then(
     () => true,
     () => true,

@@ -129,6 +129,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `fleet ls | head` closes stdout early: stop quietly instead of crashing on EPIPE.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+  process.exit(typeof process.exitCode === "number" ? process.exitCode : EXIT.ok);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -192,7 +192,7 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
         file: plan.file,
         field: "approval",
         message: `the plan or its acceptance changed after ${plan.record.approval.by} approved it (${plan.record.approval.at}), so the approval no longer holds`,
-        fix: `Review the change (\`git log -p .fleet/plans/${id}.md .fleet/acceptance/\`) and run \`fleet approve ${id}\` again, or restore the approved content.`,
+        fix: `Review what changed (\`git diff HEAD -- .fleet/plans/${id}.md .fleet/acceptance/\`; \`git log -p\` for committed changes), then run \`fleet approve ${id}\` again or restore the approved content.`,
       });
     }
   }

@@ -4,7 +4,7 @@ import { FleetError } from "../errors.js";
 import { type LogEntry, readLog } from "../git/read-log.js";
 import { findRepo } from "../git/repo.js";
 import { fleetPaths, taskPath } from "../store/paths.js";
-import { checkIdArg } from "./person-context.js";
+import { checkIdArg } from "./load-task.js";
 
 /** Options of {@link log}. */
 export interface LogOptions {

@@ -1,18 +1,18 @@
 /**
  * What every state-changing command needs: the repository, its `.fleet/` paths, the person's git
- * identity (they are the author of the commit and the `by` of approvals), and `now`. Also the shared
- * steps: loading a task by the id a person typed, and committing the files a command wrote.
+ * identity (they are the author of the commit and the `by` of approvals), and `now`; and committing
+ * the files a command wrote.
  */
 import { FleetError } from "../errors.js";
 import { commitFleet, type Identity } from "../git/commit-fleet.js";
 import { findRepo, gitIdentity, type Repo } from "../git/repo.js";
 import type { FleetEvent } from "../git/trailers.js";
-import { isValidId } from "../store/ids.js";
 import { type FleetPaths, relativeToRoot } from "../store/paths.js";
-import { type LoadedTask, readTask } from "../store/read-tasks.js";
 import { nowTimestamp } from "../store/schemas/common.js";
 import type { Task } from "../store/schemas/task.js";
 import { requireFleet } from "./locate.js";
+
+export { checkIdArg, loadTask } from "./load-task.js";
 
 /** A person at a repository, about to change `.fleet/` state. `now` is an ISO timestamp. */
 export interface PersonContext {
@@ -48,40 +48,6 @@ export async function requireIdentity(cwd: string): Promise<Identity> {
     });
   }
   return identity;
-}
-
-/**
- * Checks an id typed on the command line before it reaches a path.
- * @throws FleetError("usage") when it is not a valid task id.
- */
-export function checkIdArg(id: string): string {
-  if (!isValidId(id)) {
-    throw new FleetError("usage", `${JSON.stringify(id)} is not a task id`, {
-      hint: "Task ids are lowercase letters, digits and dashes; `fleet ls` lists them.",
-    });
-  }
-  return id;
-}
-
-/**
- * Loads task `id` for a command that will change it.
- * @throws FleetError("usage") for a malformed id, FleetError("not-found") when there is no such task,
- *   FleetError("invalid") listing every problem when its file does not validate.
- */
-export function loadTask(paths: FleetPaths, id: string): LoadedTask {
-  const result = readTask(paths, checkIdArg(id));
-  if (result === null) {
-    throw new FleetError("not-found", `no task ${id}: .fleet/queue/${id}.md does not exist`, {
-      hint: "`fleet ls --all` lists every task.",
-    });
-  }
-  if (!result.ok) {
-    const lines = result.problems.map((p) => `  ${p.file}${p.field ? ` (${p.field})` : ""}: ${p.message}`);
-    throw new FleetError("invalid", `task ${id} does not validate:\n${lines.join("\n")}`, {
-      hint: "Fix the file (`fleet doctor` lists every problem), then run the command again.",
-    });
-  }
-  return result.task;
 }
 
 /**

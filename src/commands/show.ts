@@ -6,8 +6,8 @@ import type { Acceptance, Plan, Research } from "../store/schemas/artifacts.js";
 import type { Outcome } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { readApprovalInputs } from "./approval-inputs.js";
+import { loadTask } from "./load-task.js";
 import { locateFleet } from "./locate.js";
-import { loadTask } from "./person-context.js";
 
 /** Options of {@link show}. */
 export interface ShowOptions {

@@ -4,7 +4,7 @@
  * `index.lock` (git-status(1) "BACKGROUND REFRESH"). We spawn git directly rather than through
  * simple-git because commits need `GIT_INDEX_FILE`, which simple-git strips from git's environment.
  */
-import { execa } from "execa";
+import { spawnSync } from "node:child_process";
 import { FleetError } from "../errors.js";
 
 /** Options of one git call. */
@@ -57,6 +57,7 @@ const READ_ONLY = new Set([
  */
 export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   const full = READ_ONLY.has(args[0] ?? "") ? ["--no-optional-locks", ...args] : [...args];
+  const { execa } = await import("execa");
   const result = await execa("git", full, {
     cwd: opts.cwd,
     env: { LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", ...opts.env },
@@ -80,4 +81,28 @@ export async function git(args: readonly string[], opts: GitOptions): Promise<Gi
 /** `git <args>` trimmed stdout. @throws GitError as {@link git}. */
 export async function gitText(args: readonly string[], opts: GitOptions): Promise<string> {
   return (await git(args, opts)).stdout.trim();
+}
+
+/**
+ * Runs a quick read-only `git <args>` synchronously (node:child_process, no execa), for start-up paths.
+ * @throws GitError when git exits with a code not in `okCodes`; FleetError("git") when git cannot start.
+ */
+export function gitSync(args: readonly string[], opts: Omit<GitOptions, "input">): GitResult {
+  const full = ["--no-optional-locks", ...args];
+  const result = spawnSync("git", full, {
+    cwd: opts.cwd,
+    env: { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", ...opts.env },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) {
+    throw new FleetError("git", `could not run git: ${result.error.message}`, {
+      cause: result.error,
+      hint: "Is git installed and on PATH?",
+    });
+  }
+  const exitCode = result.status ?? -1;
+  if (exitCode !== 0 && !(opts.okCodes ?? []).includes(exitCode))
+    throw new GitError(full, exitCode, result.stderr);
+  return { stdout: result.stdout, stderr: result.stderr, exitCode };
 }

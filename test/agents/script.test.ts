@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getRunner } from "../../src/agents/index.js";
 import { runScriptAgent } from "../../src/agents/script.js";
+import { spawnProcess } from "../../src/agents/spawn.js";
 import type { AgentRunRequest } from "../../src/agents/types.js";
 import { parseFrontmatter } from "../../src/store/frontmatter.js";
 import { acceptanceSchema, planSchema, researchSchema } from "../../src/store/schemas/artifacts.js";
@@ -219,5 +220,42 @@ describe("script runner safety and limits", () => {
     const unknown = await getRunner("script")(scriptRequest({}, { script: "nope" }));
     expect(unknown.outcome).toBe("blocked");
     expect(unknown.reason).toContain('script "nope" is not a built-in script');
+  });
+});
+
+describe("the example in docs/agents.md", () => {
+  it("plans, fails its first implement attempt, then passes its own acceptance check", async () => {
+    const doc = readFileSync(new URL("../../docs/agents.md", import.meta.url), "utf8");
+    const task = doc.slice(
+      doc.indexOf("Add a greeting helper."),
+      doc.indexOf("````", doc.indexOf("Add a greeting helper.")),
+    );
+    const cwd = tempRepo();
+    const plan = scriptRequest({ phase: "plan", prompt: task, taskId: "add-greeting", cwd });
+    expect((await runScriptAgent(plan)).outcome).toBe("finished");
+    const acceptance = acceptanceSchema.parse(frontmatterOf(plan.outputDir, "acceptance.md"));
+    // Install the plan's acceptance files where the check expects them, as the coordinator would.
+    writeFile(
+      cwd,
+      ".fleet/acceptance/add-greeting/greet.test.mjs",
+      read(plan.outputDir, "acceptance/greet.test.mjs"),
+    );
+    const check = async () =>
+      spawnProcess({
+        shellCommand: acceptance.checks[0]?.run ?? "false",
+        cwd,
+        env: { PATH: process.env.PATH ?? "" },
+      });
+
+    await runScriptAgent(
+      scriptRequest({ phase: "implement", attempt: 1, prompt: task, taskId: "add-greeting", cwd }),
+    );
+    expect((await check()).exitCode).not.toBe(0);
+    await runScriptAgent(
+      scriptRequest({ phase: "implement", attempt: 2, prompt: task, taskId: "add-greeting", cwd }),
+    );
+    const passed = await check();
+    expect(passed.tail).toContain("pass 1");
+    expect(passed.exitCode).toBe(0);
   });
 });

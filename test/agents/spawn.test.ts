@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { isProcessGroupAlive } from "../../src/agents/process-group.js";
 import { spawnProcess } from "../../src/agents/spawn.js";
 import { tempDir } from "../helpers/temp-repo.js";
 import { isRunning, killQuietly, printedPids } from "./proc-helpers.js";
@@ -110,6 +111,25 @@ describe("spawnProcess", () => {
     expect(r.idledOut).toBe(false);
     expect(printedPids(r.tail)).toHaveLength(2);
     for (const pid of printedPids(r.tail)) expect(isRunning(pid)).toBe(false);
+  });
+
+  it("stops the group and rethrows when a callback throws", async () => {
+    let pgid = 0;
+    const run = spawnProcess({
+      argv: ["sh", "-c", HUNG_WITH_CHILDREN],
+      cwd: tempDir(),
+      env,
+      idleTimeoutMs: 20_000,
+      onSpawn: (id) => {
+        pgid = id;
+      },
+      onLine: () => {
+        throw new Error("cannot record");
+      },
+    });
+    await expect(run).rejects.toThrow("cannot record");
+    expect(pgid).toBeGreaterThan(1);
+    expect(isProcessGroupAlive(pgid)).toBe(false);
   });
 
   it("does not start when the signal is already aborted", async () => {

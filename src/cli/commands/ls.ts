@@ -31,7 +31,11 @@ Exit codes: 0 listed (even with problems; \`fleet doctor\` exits 1 on them) · 2
 
 function line(t: BoardEntry): string[] {
   const extra =
-    t.running_ms !== null ? `  (${formatDuration(t.running_ms)})` : t.normalized ? "" : "  (new file)";
+    t.running_ms !== null
+      ? `  (running ${formatDuration(t.running_ms)})`
+      : t.normalized
+        ? ""
+        : "  (new file)";
   return [`  ${t.id}`, t.status, `P${t.priority}`, `${t.title}${extra}`];
 }
 
@@ -66,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
     const start = i;
     while (i < result.tasks.length && result.tasks[i]?.phase === phase) i++;
     if (i === start) continue;
+    if (out.length) out.push("");
     out.push(`${phase} (${i - start})`, ...table.slice(start, i));
   }
   if (result.tasks.length === 0)
@@ -76,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
     );
   if (result.hidden) out.push(`(${result.hidden} done or dropped hidden: --all shows them)`);
   if (result.problems.length) {
+    if (out.length) out.push("");
     out.push(
       `problems (${result.problems.length}) — these files are not read until fixed; \`fleet doctor\` says how:`,
     );

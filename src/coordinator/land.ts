@@ -1,0 +1,162 @@
+/**
+ * Landing a run's result: under the state lock, and only while the job's epoch is still current and
+ * the task still says `<phase> / running`, write the artifacts, the final run record and the settled
+ * task, and commit them as one event with trailers (design.md §3). A run that lost its claim writes
+ * nothing but its own run record, marked `lost-claim`.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import { commitFleet } from "../git/commit-fleet.js";
+import { addCost, settleRun } from "../lifecycle/run-transitions.js";
+import { writeFileAtomically } from "../store/atomic-write.js";
+import { FLEET_DIR, relativeToRoot, runPath, taskPath } from "../store/paths.js";
+import { readTask } from "../store/read-tasks.js";
+import type { Run } from "../store/schemas/run.js";
+import { withStateLock } from "../store/state-lock.js";
+import { writeRun, writeTask } from "../store/write-records.js";
+import { isEpochCurrent, readClaim, writeClaim } from "./claims.js";
+import { agentLabel } from "./context.js";
+import type { Job, Landing } from "./job.js";
+import { finishedRun, runRel, startedRun } from "./run-records.js";
+
+/** How a landing went: `landed` false means the claim was lost and only the run record was written. */
+export interface Landed {
+  landed: boolean;
+  outcome: Run["outcome"];
+  event: string;
+  /** The task's new `phase / status`, when landed. */
+  state: string | null;
+  commit: string | null;
+}
+
+/** Default back-off after a try-later whose agent did not say how long to wait, ms. */
+export const DEFAULT_RETRY_MS = 60_000;
+
+function jobRun(job: Job): Run {
+  return startedRun({
+    task: job.task.id,
+    seq: job.seq,
+    phase: job.phase,
+    agent: job.action.agent,
+    runner: job.agent?.record.runner ?? null,
+    model: job.agent?.record.model ?? null,
+    attempt: job.attempt,
+    epoch: job.epoch,
+    started: job.started,
+    log: job.log.rel,
+  });
+}
+
+function checkRel(rel: string): string {
+  const norm = path.posix.normalize(rel);
+  if (!norm.startsWith(`${FLEET_DIR}/`)) throw new Error(`landing writes only under ${FLEET_DIR}/: ${rel}`);
+  return norm;
+}
+
+/**
+ * Lands `landing` for `job`. `lost` says the claim's lock was compromised during the run.
+ * @throws GitError/FleetError when writing or committing fails (the caller reports it; the task stays
+ *   `running` until recovery).
+ */
+export async function landJob(
+  job: Job,
+  landing: Landing,
+  lost: string | null,
+  now: () => Date,
+): Promise<Landed> {
+  const { repo, paths } = job;
+  return withStateLock(repo.commonDir, async () => {
+    const at = now();
+    const durationMs = landing.durationMs ?? at.getTime() - job.started.getTime();
+    const base = finishedRun(jobRun(job), at, {
+      duration_ms: durationMs,
+      exit_code: landing.exitCode ?? null,
+      reason: landing.reason ?? null,
+      head_commit: landing.headCommit ?? null,
+      session_id: landing.sessionId ?? null,
+      cost: landing.cost ?? { usd: null, input_tokens: null, output_tokens: null },
+      gates: landing.gates ?? [],
+    });
+    const read = readTask(paths, job.task.id);
+    const fresh = read?.ok ? read.task : null;
+    const why =
+      lost ??
+      (!isEpochCurrent(repo.commonDir, job.task.id, job.epoch)
+        ? `epoch ${job.epoch} is no longer current (another claim took the task)`
+        : !fresh || fresh.record.phase !== job.phase || fresh.record.status !== "running"
+          ? `the task changed while it ran (now ${fresh ? `${fresh.record.phase} / ${fresh.record.status}` : "unreadable or gone"})`
+          : null);
+    const agent = agentLabel(job.action.agent, job.agent?.record.runner, job.agent?.record.model);
+    const event = {
+      task: job.task.id,
+      phase: job.phase,
+      title: job.task.title,
+      agent,
+      run: job.seq,
+      epoch: job.epoch,
+    };
+    if (why !== null || !fresh) {
+      const run = { ...base, outcome: "lost-claim" as const, reason: why };
+      await writeRun(paths, run, landing.runBody ?? "");
+      const commit = await commitFleet(repo, {
+        event: { ...event, event: "lost-claim", body: why ?? "" },
+        paths: [runRel(paths, run)],
+      });
+      const claim = readClaim(repo.commonDir, job.task.id);
+      if (claim && isEpochCurrent(repo.commonDir, job.task.id, job.epoch))
+        await writeClaim(repo.commonDir, { ...claim, active: false });
+      return { landed: false, outcome: "lost-claim", event: "lost-claim", state: null, commit };
+    }
+    const config = job.config;
+    const settled = settleRun({ ...fresh.record, ...landing.taskPatch }, job.phase, landing.end, {
+      maxAttempts: config.max_attempts,
+      now: at,
+    });
+    const task = { ...settled.task, cost: addCost(settled.task, base.cost, durationMs) };
+    const run: Run = { ...base, outcome: settled.outcome };
+    const touched: string[] = [];
+    for (const dir of landing.replaceDirs ?? []) {
+      rmSync(path.join(paths.root, checkRel(dir)), { recursive: true, force: true });
+      touched.push(checkRel(dir));
+    }
+    for (const w of landing.writes ?? []) {
+      const abs = path.join(paths.root, checkRel(w.rel));
+      if (typeof w.content === "string") await writeFileAtomically(abs, w.content);
+      else {
+        mkdirSync(path.dirname(abs), { recursive: true });
+        await writeFileAtomic(abs, w.content, { fsync: true });
+      }
+      touched.push(checkRel(w.rel));
+    }
+    await writeRun(paths, run, landing.runBody ?? "");
+    await writeTask(paths, task, fresh.body);
+    const commit = await commitFleet(repo, {
+      event: { ...event, event: settled.event, costUsd: base.cost.usd, body: landing.reason ?? "" },
+      paths: [
+        ...touched,
+        relativeToRoot(paths.root, runPath(paths, run.task, run.seq, run.phase)),
+        relativeToRoot(paths.root, taskPath(paths, task.id)),
+      ],
+    });
+    const claim = readClaim(repo.commonDir, job.task.id);
+    if (claim) {
+      const retry =
+        landing.end.kind === "try-later"
+          ? new Date(at.getTime() + (landing.retryAfterMs ?? DEFAULT_RETRY_MS))
+          : null;
+      await writeClaim(repo.commonDir, {
+        ...claim,
+        active: false,
+        retry_at: retry ? retry.toISOString() : null,
+      });
+    }
+    return {
+      landed: true,
+      outcome: settled.outcome,
+      event: settled.event,
+      state: `${task.phase} / ${task.status}`,
+      commit,
+    };
+  });
+}

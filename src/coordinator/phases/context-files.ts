@@ -1,0 +1,34 @@
+/**
+ * What earlier phases left for the prompt: research, plan (with a person's rejection), acceptance, and
+ * the feedback of this phase's previous failed attempt (its run record's body or reason).
+ */
+import { readAcceptance, readPlan, readResearch, readRuns } from "../../store/read-records.js";
+import type { Job } from "../job.js";
+
+const NOT_SETTLED = new Set(["running", "interrupted", "try-later", "lost-claim"]);
+const FAILED = new Set(["failed", "timeout", "rejected"]);
+
+/** The feedback of the last settled run of this phase, when it failed; null otherwise. */
+export function previousFeedback(job: Job): string | null {
+  const runs = readRuns(job.paths, job.task.id).filter(
+    (r) => r.record.phase === job.phase && r.record.seq < job.seq && !NOT_SETTLED.has(r.record.outcome),
+  );
+  const last = runs.at(-1);
+  if (!last || !FAILED.has(last.record.outcome)) return null;
+  return last.body.trim() || last.record.reason;
+}
+
+/** The research body, plan body, plan rejection and acceptance of the job's task (null when absent). */
+export function earlierWork(job: Job) {
+  const research = readResearch(job.paths, job.task.id);
+  const plan = readPlan(job.paths, job.task.id);
+  const acceptance = readAcceptance(job.paths, job.task.id);
+  return {
+    research: research?.body ?? null,
+    plan: plan?.body ?? null,
+    rejection: plan?.record.rejection
+      ? { by: plan.record.rejection.by, reason: plan.record.rejection.reason }
+      : null,
+    acceptance: acceptance ? { checks: acceptance.record.checks, body: acceptance.body } : null,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The implement phase: the implementer works in the task's worktree on branch `fleet/<id>` (reused
+ * across attempts, reset to the branch head first). The coordinator commits whatever the agent left,
+ * with a `Fleet-Task` trailer, records the head commit in the run, and hands it to the implement
+ * gates: they pass → `ship / ready`; they fail → another attempt with their output as feedback.
+ */
+import { gitIdentity } from "../../git/repo.js";
+import { gitText } from "../../git/run-git.js";
+import { formatCommitMessage } from "../../git/trailers.js";
+import { commitAll } from "../../git/worktree.js";
+import { buildPrompt } from "../../lifecycle/prompt.js";
+import { agentLabel } from "../context.js";
+import { runImplementGates } from "../implement-gates.js";
+import type { Job, Landing } from "../job.js";
+import { earlyLanding, failedLanding, resultFields, runAgent } from "../run-agent.js";
+import { baseBranchCommit, implementWorktree } from "./checkout.js";
+import { earlierWork, previousFeedback } from "./context-files.js";
+
+/** Commits what the agent left in `dir`; returns the worktree's head commit afterwards. */
+async function commitLeftovers(job: Job, dir: string): Promise<string> {
+  const message = formatCommitMessage({
+    task: job.task.id,
+    phase: "implement",
+    event: `attempt ${job.attempt}`,
+    title: job.task.title,
+    agent: agentLabel(job.action.agent, job.agent?.record.runner, job.agent?.record.model),
+    run: job.seq,
+    epoch: job.epoch,
+  });
+  const who = (await gitIdentity(job.repo.root)) ?? { name: "gitfleet", email: "fleet@localhost" };
+  await commitAll(dir, message, who);
+  return gitText(["rev-parse", "HEAD"], { cwd: dir });
+}
+
+/** Runs one implement attempt (and, when the agent finished, the implement gates). */
+export async function runImplement(job: Job): Promise<Landing> {
+  const start = job.task.base_commit ?? (await baseBranchCommit(job));
+  const wt = await implementWorktree(job, start);
+  if (wt.landing) return wt.landing;
+  const earlier = earlierWork(job);
+  const prompt = buildPrompt({
+    phase: "implement",
+    role: job.agent?.body ?? "",
+    task: job.task,
+    taskBody: job.taskBody,
+    attempt: job.attempt,
+    research: earlier.research,
+    plan: earlier.plan,
+    acceptance: earlier.acceptance,
+    feedback: previousFeedback(job),
+  });
+  const r = await runAgent(job, wt.cwd, prompt);
+  if (r.outcome === "aborted" || r.outcome === "blocked") return earlyLanding(job, r) as Landing;
+  const branch = await gitText(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: wt.cwd, okCodes: [1] });
+  if (branch !== `fleet/${job.task.id}`)
+    return failedLanding(
+      job,
+      r,
+      `the agent left the worktree on ${branch || "a detached HEAD"}, not on branch fleet/${job.task.id}`,
+    );
+  const head = await commitLeftovers(job, wt.cwd);
+  const early = earlyLanding(job, r);
+  if (early) return { ...early, headCommit: head };
+  if (head === start)
+    return {
+      ...failedLanding(job, r, "the agent finished but left no change on the branch"),
+      headCommit: head,
+    };
+  const gates = await runImplementGates({ job, worktree: wt.cwd, headCommit: head, baseCommit: start });
+  if (job.signal.aborted)
+    return {
+      ...resultFields(r),
+      end: { kind: "interrupted", reason: "stopped during the gates" },
+      headCommit: head,
+    };
+  if (!gates.passed) {
+    const reason = gates.reason ?? "an implement gate failed";
+    const landing = failedLanding(job, r, reason, "rejected");
+    return {
+      ...landing,
+      headCommit: head,
+      gates: gates.gates,
+      runBody: gates.feedback ? `## Feedback\n\n${reason}\n\n${gates.feedback}\n` : landing.runBody,
+    };
+  }
+  return {
+    ...resultFields(r),
+    end: { kind: "advance", phase: "ship", status: "ready" },
+    headCommit: head,
+    gates: gates.gates,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The plan phase: the planner runs in a checkout at the task's base commit and writes `plan.md`,
+ * `acceptance.md` (at least one check) and optionally `acceptance/`. They become `plans/<id>.md`,
+ * `acceptance/<id>.md` and `acceptance/<id>/` — the old folder is replaced whole — and the task waits
+ * for a person (`plan / awaiting-approval`), or goes straight on under `review.plan: auto`.
+ */
+
+import { buildPrompt } from "../../lifecycle/prompt.js";
+import { acceptanceFilesDir, relativeToRoot } from "../../store/paths.js";
+import type { Job, Landing } from "../job.js";
+import { earlyLanding, failedLanding, readOutput, resultFields, runAgent } from "../run-agent.js";
+import { makePlan } from "./artifacts.js";
+import { baseBranchCommit, readOnlyCheckout } from "./checkout.js";
+import { earlierWork, previousFeedback } from "./context-files.js";
+
+/** Runs one plan attempt. */
+export async function runPlan(job: Job): Promise<Landing> {
+  const base = job.task.base_commit ?? (await baseBranchCommit(job));
+  const co = await readOnlyCheckout(job, base);
+  if (co.landing) return co.landing;
+  const earlier = earlierWork(job);
+  const prompt = buildPrompt({
+    phase: "plan",
+    role: job.agent?.body ?? "",
+    task: job.task,
+    taskBody: job.taskBody,
+    attempt: job.attempt,
+    research: earlier.research,
+    rejection: earlier.rejection,
+    feedback: previousFeedback(job),
+  });
+  const r = await runAgent(job, co.cwd, prompt);
+  const early = earlyLanding(job, r);
+  if (early) return early;
+  const planText = readOutput(job, "plan.md");
+  const accText = readOutput(job, "acceptance.md");
+  const missing = [planText === null && "plan.md", accText === null && "acceptance.md"].filter(Boolean);
+  if (missing.length)
+    return failedLanding(
+      job,
+      r,
+      `the agent exited 0 but wrote no ${missing.join(" and no ")} in $FLEET_OUTPUT_DIR`,
+    );
+  const made = makePlan(job, planText ?? "", accText ?? "", base);
+  if (!made.ok) return failedLanding(job, r, made.reason);
+  const auto = job.config.review.plan === "auto";
+  return {
+    ...resultFields(r),
+    end: auto
+      ? { kind: "advance", phase: "implement", status: "ready" }
+      : { kind: "advance", phase: "plan", status: "awaiting-approval" },
+    replaceDirs: [relativeToRoot(job.paths.root, acceptanceFilesDir(job.paths, job.task.id))],
+    writes: made.writes,
+    taskPatch: { base_commit: base },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * `setup` from config.md (e.g. `npm ci`), run once in every fresh checkout the fleet makes. It is the
+ * repository owner's own command line, so it runs through `/bin/sh -c` with the daemon's environment,
+ * like a command gate — and it runs before any agent touched the checkout. It gets its own process
+ * group (killed whole on abort or timeout, recorded for crash recovery); its output goes to the run's
+ * transcript.
+ */
+import { spawnProcess } from "../agents/spawn.js";
+
+/** How setup ended: `ok`, or why not (exit code, timeout, stopped). */
+export interface SetupResult {
+  ok: boolean;
+  reason: string | null;
+}
+
+/** Wall-clock limit of setup, ms. */
+export const SETUP_TIMEOUT_MS = 20 * 60_000;
+
+/**
+ * Runs `command` in `cwd`, appending its output to `logFile`.
+ * @returns ok, or the reason it failed; never throws for the command's own failure.
+ */
+export async function runSetup(
+  command: string,
+  cwd: string,
+  opts: { logFile: string; env: NodeJS.ProcessEnv; signal: AbortSignal; onSpawn?: (pgid: number) => void },
+): Promise<SetupResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
+  const r = await spawnProcess({
+    shellCommand: command,
+    cwd,
+    env,
+    logFile: opts.logFile,
+    logHeader: `setup: ${command} (in ${cwd})`,
+    timeoutMs: SETUP_TIMEOUT_MS,
+    signal: opts.signal,
+    onSpawn: opts.onSpawn,
+  });
+  if (r.exitCode === 0 && !r.aborted && !r.timedOut) return { ok: true, reason: null };
+  const how = r.aborted
+    ? "was stopped"
+    : r.timedOut
+      ? `timed out after ${SETUP_TIMEOUT_MS / 60_000} min`
+      : r.spawnError
+        ? `could not start (${r.spawnError.message})`
+        : `failed (exit ${r.exitCode ?? r.signal})`;
+  return { ok: false, reason: `setup \`${command}\` ${how}` };
+}

@@ -1,0 +1,58 @@
+/**
+ * The coordinator's corner of the runtime directory (`<git-common-dir>/fleet/`, never committed):
+ * claim files, checkouts, worktrees, output and prompt folders, transcripts. Every path built from a
+ * task id goes through `assertValidId`.
+ */
+import path from "node:path";
+import { assertValidId } from "../store/ids.js";
+import { runtimePaths } from "../store/paths.js";
+
+/** Absolute runtime paths of one task's run. */
+export interface TaskRuntime {
+  /** `fleet/claims/<id>.json`: epoch, holder, process groups, back-off. */
+  claimFile: string;
+  /** `fleet/locks/task-<id>.lock`: the claim's lock directory (proper-lockfile). */
+  lockDir: string;
+  /** `fleet/checkouts/<id>`: detached checkout at the base commit (research, plan). */
+  checkout: string;
+  /** `fleet/worktrees/<id>`: the worktree of branch `fleet/<id>` (implement). */
+  worktree: string;
+}
+
+/** Runtime paths for task `id`. */
+export function taskRuntime(commonDir: string, id: string): TaskRuntime {
+  const rt = runtimePaths(commonDir);
+  assertValidId(id);
+  return {
+    claimFile: path.join(rt.dir, "claims", `${id}.json`),
+    lockDir: path.join(rt.locks, `task-${id}.lock`),
+    checkout: path.join(rt.dir, "checkouts", id),
+    worktree: path.join(rt.worktrees, id),
+  };
+}
+
+/** `fleet/claims/` */
+export function claimsDir(commonDir: string): string {
+  return path.join(runtimePaths(commonDir).dir, "claims");
+}
+
+/** `fleet/outputs/`: each run's FLEET_OUTPUT_DIR is a fresh folder in here. */
+export function outputsDir(commonDir: string): string {
+  return path.join(runtimePaths(commonDir).dir, "outputs");
+}
+
+/** `fleet/prompts/`: each run's FLEET_PROMPT_FILE. */
+export function promptsDir(commonDir: string): string {
+  return path.join(runtimePaths(commonDir).dir, "prompts");
+}
+
+/** Transcript of run `seq` of task `id`: absolute path and the path relative to the common dir (for run records). */
+export function runLog(
+  commonDir: string,
+  id: string,
+  seq: number,
+  phase: string,
+): { abs: string; rel: string } {
+  const rel = `fleet/logs/${assertValidId(id)}/${String(seq).padStart(3, "0")}-${phase}.log`;
+  return { abs: path.join(commonDir, ...rel.split("/")), rel };
+}

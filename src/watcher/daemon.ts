@@ -1,0 +1,171 @@
+/**
+ * The daemon: hold the clone's lease, recover from any crash, then reconcile — on file events, on the
+ * rescan timer and whenever a job ends — until asked to stop (`fleet watch`) or until nothing is left
+ * to run (`fleet run --until-idle`). Stopping stops claiming, aborts running agents (their runs are
+ * recorded as interrupted and their tasks go back to ready), releases claims and the lease.
+ */
+import { existsSync } from "node:fs";
+import type { Runner } from "../agents/types.js";
+import { Coordinator } from "../coordinator/coordinator.js";
+import type { Executors, FleetLogEvent } from "../coordinator/job.js";
+import { recover } from "../coordinator/recover.js";
+import { FleetError } from "../errors.js";
+import { findRepo } from "../git/repo.js";
+import { fleetPaths } from "../store/paths.js";
+import { readConfig } from "../store/read-records.js";
+import type { RunnerName } from "../store/schemas/agent.js";
+import { acquireLease } from "./lease.js";
+import { ReconcileLoop } from "./loop.js";
+import { watchFleet } from "./watch-fleet.js";
+
+/** How to run the daemon. */
+export interface DaemonOptions {
+  cwd: string;
+  /** `watch`: until `signal`; `until-idle`: until nothing runs or can start; `once`: start what can start now, wait for it. */
+  mode: "watch" | "until-idle" | "once";
+  /** Watch files for changes (default true); false relies on the rescan timer alone. */
+  events?: boolean;
+  /** Aborted to stop (SIGINT, SIGTERM). */
+  signal: AbortSignal;
+  getRunner(name: RunnerName): Runner;
+  executors?: Executors;
+  env?: NodeJS.ProcessEnv;
+  onEvent(event: FleetLogEvent): void;
+  /** What the lease records as the command ("fleet watch"). */
+  command: string;
+}
+
+/** How the daemon ended. */
+export interface DaemonResult {
+  /** Tasks that ended `failed` (out of attempts) while it ran. */
+  failed: string[];
+  /** Set when the lease was lost while held (another daemon took over). */
+  leaseLost: string | null;
+}
+
+function note(onEvent: DaemonOptions["onEvent"], event: string, detail: string): void {
+  onEvent({ at: new Date(), task: null, phase: null, agent: null, event, detail });
+}
+
+/**
+ * Runs the daemon for the repository containing `opts.cwd`.
+ * @throws FleetError("not-initialized") without `.fleet/`; FleetError("locked") when another daemon holds the clone.
+ */
+export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
+  const repo = await findRepo(opts.cwd);
+  const paths = fleetPaths(repo.root);
+  if (!existsSync(paths.fleet))
+    throw new FleetError("not-initialized", `no .fleet/ in ${repo.root}`, {
+      hint: "Run `fleet init` first.",
+    });
+  const lease = await acquireLease(repo.commonDir, opts.command);
+  const stop = new AbortController();
+  const onStop = () => stop.abort();
+  opts.signal.addEventListener("abort", onStop, { once: true });
+  lease.compromised.addEventListener("abort", onStop, { once: true });
+  if (opts.signal.aborted) stop.abort();
+  let loop: ReconcileLoop | null = null;
+  const coordinator = new Coordinator({
+    repo,
+    getRunner: opts.getRunner,
+    executors: opts.executors,
+    env: opts.env,
+    onEvent: opts.onEvent,
+    onWake: () => loop?.wake(),
+  });
+  try {
+    const r = await recover({
+      repo,
+      paths,
+      env: opts.env ?? process.env,
+      getRunner: opts.getRunner,
+      emit: opts.onEvent,
+      now: () => new Date(),
+    });
+    if (r.released.length || r.interrupted.length || r.committed.length)
+      note(
+        opts.onEvent,
+        "recovered",
+        `claims released: ${r.released.join(", ") || "none"}; runs interrupted: ${r.interrupted.join(", ") || "none"}; processes killed: ${r.killed.length}`,
+      );
+    if (opts.mode === "watch")
+      loop = await watchUntilStopped(coordinator, paths.fleet, paths, opts, stop.signal);
+    else await drain(coordinator, opts.mode, stop.signal);
+  } finally {
+    await loop?.stop();
+    await coordinator.stop();
+    opts.signal.removeEventListener("abort", onStop);
+    await lease.release();
+  }
+  const leaseLost = lease.compromised.aborted
+    ? String((lease.compromised.reason as Error)?.message ?? "lease lost")
+    : null;
+  return { failed: [...coordinator.failed].sort(), leaseLost };
+}
+
+async function watchUntilStopped(
+  coordinator: Coordinator,
+  dir: string,
+  paths: ReturnType<typeof fleetPaths>,
+  opts: DaemonOptions,
+  stop: AbortSignal,
+): Promise<ReconcileLoop> {
+  const config = readConfig(paths);
+  const loop = new ReconcileLoop(
+    (w) => coordinator.reconcile({ full: w.full, files: w.files }).then(() => {}),
+    {
+      rescanMs: () => readConfig(paths).rescan,
+      onError: (err) =>
+        note(opts.onEvent, "error", `reconcile failed: ${(err as Error).message ?? String(err)}`),
+    },
+  );
+  const watcher =
+    opts.events === false
+      ? null
+      : watchFleet(
+          dir,
+          (files) => loop.notify(files),
+          (err) => {
+            note(opts.onEvent, "error", `watcher: ${err.message}; doing a full rescan`);
+            loop.full();
+          },
+        );
+  try {
+    await watcher?.ready;
+    note(
+      opts.onEvent,
+      "watching",
+      `${paths.root} — pid ${process.pid}, concurrency ${config.concurrency}, rescan ${config.rescan / 1000}s${watcher ? "" : ", no file events"}`,
+    );
+    loop.full();
+    if (!stop.aborted)
+      await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
+    note(opts.onEvent, "stopping", `${coordinator.running().size} running agent(s) will be stopped`);
+  } finally {
+    await watcher?.close();
+  }
+  return loop;
+}
+
+async function drain(
+  coordinator: Coordinator,
+  mode: "until-idle" | "once",
+  stop: AbortSignal,
+): Promise<void> {
+  const stopped = new Promise<void>((resolve) =>
+    stop.addEventListener("abort", () => resolve(), { once: true }),
+  );
+  let first = true;
+  while (!stop.aborted) {
+    if (first || mode === "until-idle") {
+      const r = await coordinator.reconcile({ full: true });
+      if (r.settling > 0 && mode === "until-idle") {
+        await Promise.race([new Promise((res) => setTimeout(res, 300)), stopped]);
+        continue;
+      }
+      first = false;
+    }
+    if (coordinator.running().size === 0) return;
+    await Promise.race([coordinator.whenJobEnds(), stopped]);
+  }
+}

@@ -115,7 +115,8 @@ export class Coordinator {
     const settling = await this.normalizeIdeas();
     const agents = readAgents(this.ctx.paths, problems);
     problems.push(...this.index.problems());
-    const tasks = [...this.index.tasks().values()].map((t) => t.record);
+    // A hand-dropped idea is started only once its frontmatter is filled in and committed (`created`).
+    const tasks = [...this.index.tasks().values()].filter((t) => t.normalized).map((t) => t.record);
     const approvedPlans = new Set(
       tasks
         .filter((t) => t.phase === "implement" && t.status === "ready" && this.approvals.isApproved(t.id))

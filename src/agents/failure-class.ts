@@ -66,6 +66,24 @@ export function backoffMs(n: number, hintMs: number | null = null): number {
   return Math.max(step, hintMs ?? 0);
 }
 
+/** Outcomes that say nothing about the API's mood: they neither extend nor end a try-later streak. */
+const NEUTRAL = new Set(["interrupted", "lost-claim", "running"]);
+
+/**
+ * The back-off after a try-later, given the outcomes of the task's earlier runs (oldest first): the
+ * trailing try-laters (skipping interrupted runs) make this the n-th in a row → {@link backoffMs}.
+ */
+export function backoffAfter(earlierOutcomes: readonly string[], hintMs: number | null = null): number {
+  let n = 1;
+  for (let i = earlierOutcomes.length - 1; i >= 0; i--) {
+    const outcome = earlierOutcomes[i] ?? "";
+    if (NEUTRAL.has(outcome)) continue;
+    if (outcome !== "try-later") break;
+    n += 1;
+  }
+  return backoffMs(n, hintMs);
+}
+
 /** How a CLI is installed and logged into, for `blocked` reasons. */
 export interface CliSetup {
   /** The program name, e.g. `claude`. */

@@ -49,6 +49,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "what happened, from the git trailers (optionally one task)",
     load: () => import("./commands/log.js"),
   },
+  cost: {
+    summary: "what the agents cost: per shipped task, phase, agent and model, night",
+    load: () => import("./commands/cost.js"),
+  },
   watch: {
     summary: "run the fleet in the foreground: research, plan, implement as tasks become ready",
     load: () => import("./commands/watch.js"),

@@ -17,6 +17,7 @@ import type { RunnerName } from "../store/schemas/agent.js";
 import type { WorkPhase } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import { ApprovalCache } from "./approvals.js";
+import { BudgetNotices, budgetState } from "./budgets.js";
 import { type Claimed, claimJob } from "./claim-job.js";
 import { isEpochCurrent, readClaim, readRetryTimes, writeClaim } from "./claims.js";
 import type { CoordinatorContext } from "./context.js";
@@ -70,6 +71,7 @@ export class Coordinator {
   private readonly approvals: ApprovalCache;
   private readonly jobs = new Map<string, RunningJob>();
   private readonly retryAt: Map<string, number>;
+  private readonly budgetNotices = new BudgetNotices();
   private claiming = true;
   private scanned = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -122,7 +124,17 @@ export class Coordinator {
         .filter((t) => t.phase === "implement" && t.status === "ready" && this.approvals.isApproved(t.id))
         .map((t) => t.id),
     );
+    const budgets = budgetState(
+      this.ctx.paths,
+      config,
+      tasks.map((t) => t.id),
+      this.ctx.now(),
+    );
+    this.budgetNotices.announce(budgets, (task, detail) =>
+      this.ctx.emit({ at: this.ctx.now(), task, phase: null, agent: null, event: "budget", detail }),
+    );
     const decision = decide({
+      ...budgets,
       now: this.ctx.now().getTime(),
       tasks,
       running: new Set(this.jobs.keys()),

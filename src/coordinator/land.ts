@@ -7,10 +7,12 @@
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { backoffAfter } from "../agents/failure-class.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
 import { writeFileAtomically } from "../store/atomic-write.js";
 import { FLEET_DIR, relativeToRoot, runPath, taskPath } from "../store/paths.js";
+import { readRuns } from "../store/read-records.js";
 import { readTask } from "../store/read-tasks.js";
 import type { Run } from "../store/schemas/run.js";
 import { withStateLock } from "../store/state-lock.js";
@@ -30,7 +32,7 @@ export interface Landed {
   commit: string | null;
 }
 
-/** Default back-off after a try-later whose agent did not say how long to wait, ms. */
+/** Back-off after a first try-later whose agent did not say how long to wait, ms (it doubles after). */
 export const DEFAULT_RETRY_MS = 60_000;
 
 function jobRun(job: Job): Run {
@@ -141,9 +143,13 @@ export async function landJob(
     });
     const claim = readClaim(repo.commonDir, job.task.id);
     if (claim) {
+      // Try-laters in a row wait longer each time (1 min, 2, 4 … 1 h), never less than the agent asked.
+      const earlier = readRuns(paths, job.task.id)
+        .filter((r) => r.record.seq < job.seq)
+        .map((r) => r.record.outcome);
       const retry =
         landing.end.kind === "try-later"
-          ? new Date(at.getTime() + (landing.retryAfterMs ?? DEFAULT_RETRY_MS))
+          ? new Date(at.getTime() + backoffAfter(earlier, landing.retryAfterMs ?? null))
           : null;
       await writeClaim(repo.commonDir, {
         ...claim,

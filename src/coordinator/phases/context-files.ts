@@ -18,6 +18,19 @@ export function previousFeedback(job: Job): string | null {
   return last.body.trim() || last.record.reason;
 }
 
+/**
+ * The agent session of this phase's previous attempt, when it failed and ran with the same runner
+ * (claude-code resumes it on an implement retry); null otherwise.
+ */
+export function previousSession(job: Job): string | null {
+  const runs = readRuns(job.paths, job.task.id).filter(
+    (r) => r.record.phase === job.phase && r.record.seq < job.seq && !NOT_SETTLED.has(r.record.outcome),
+  );
+  const last = runs.at(-1)?.record;
+  if (!last || !FAILED.has(last.outcome) || last.runner !== (job.agent?.record.runner ?? null)) return null;
+  return last.session_id;
+}
+
 /** The research body, plan body, plan rejection and acceptance of the job's task (null when absent). */
 export function earlierWork(job: Job) {
   const research = readResearch(job.paths, job.task.id);

@@ -10,7 +10,7 @@ import { commitFleet } from "../git/commit-fleet.js";
 import { type Action, phaseToRun } from "../lifecycle/decide.js";
 import { startRun } from "../lifecycle/run-transitions.js";
 import { writeFileAtomically } from "../store/atomic-write.js";
-import { relativeToRoot, runPath, taskPath } from "../store/paths.js";
+import { relativeToRoot, runPath, runtimePaths, taskPath } from "../store/paths.js";
 import type { Loaded } from "../store/read-file.js";
 import { readTask } from "../store/read-tasks.js";
 import type { Agent } from "../store/schemas/agent.js";
@@ -117,6 +117,8 @@ export async function claimJob(
       await lock.release();
       return null;
     }
+    // The work area may sit in a shared temp dir: only this user may look inside.
+    mkdirSync(runtimePaths(repo.commonDir).work, { recursive: true, mode: 0o700 });
     const outputDir = path.join(outputsDir(repo.commonDir), `${action.taskId}-${claimed.epoch}`);
     rmSync(outputDir, { recursive: true, force: true });
     mkdirSync(outputDir, { recursive: true });

@@ -83,7 +83,7 @@ export function agentGateRunner(deps: AgentGateDeps): GateRunner {
     if (!agent) return error(`.fleet/agents/${gate.agent}.md does not exist or is invalid`);
     const rt = runtimePaths(ctx.repo.commonDir);
     const tag = `${ctx.taskId}-${ctx.gateName}-${randomBytes(3).toString("hex")}`;
-    const outputDir = path.join(rt.dir, "outputs", tag);
+    const outputDir = path.join(rt.work, "outputs", tag); // outside .git: Claude Code writes nothing there
     const promptFile = path.join(rt.dir, "prompts", `${tag}.md`);
     mkdirSync(outputDir, { recursive: true });
     mkdirSync(path.dirname(promptFile), { recursive: true });

@@ -19,14 +19,14 @@ type AcceptanceGate = Extract<Gate, { kind: "acceptance" }>;
  * timeout (ms). A missing or invalid acceptance file is an `error` (a person must fix it), not a fail.
  */
 export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext): Promise<GateOutcome> {
-  await restoreFleetDir(ctx.checkout, ctx.baseCommit);
+  await restoreFleetDir(ctx.checkout, ctx.fleetCommit);
   const paths = fleetPaths(ctx.checkout.dir);
   const problems: { file: string; field: string | null; message: string }[] = [];
   const acceptance = readAcceptance(paths, ctx.taskId, problems);
   if (!acceptance) {
     const why = problems.length
       ? problems.map((p) => `${p.file}${p.field ? ` (${p.field})` : ""}: ${p.message}`).join("; ")
-      : `.fleet/acceptance/${ctx.taskId}.md does not exist at the base commit ${ctx.baseCommit.slice(0, 12)}`;
+      : `.fleet/acceptance/${ctx.taskId}.md does not exist at ${ctx.fleetCommit.slice(0, 12)} (the base branch)`;
     return { verdict: "error", exitCode: null, command: null, output: why, feedback: why };
   }
   const failures: string[] = [];
@@ -34,7 +34,7 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
   let output = "";
   let firstExit: number | null = 0;
   for (const check of acceptance.record.checks) {
-    await restoreFleetDir(ctx.checkout, ctx.baseCommit);
+    await restoreFleetDir(ctx.checkout, ctx.fleetCommit);
     const result = await runShell({
       command: check.run,
       cwd: ctx.checkout.dir,

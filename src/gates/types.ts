@@ -12,6 +12,8 @@ export interface GateContext {
   checkout: Checkout;
   /** The commit the candidate is judged against: its fork point (implement) or the base tip (ship). */
   baseCommit: string;
+  /** The commit whose `.fleet/` holds the approved acceptance checks (the base branch's tip). */
+  fleetCommit: string;
   /** The environment for processes (see `gateEnv`). */
   env: Record<string, string>;
   /** Where the gate's full output goes (absolute). */

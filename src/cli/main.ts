@@ -49,6 +49,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "what happened, from the git trailers (optionally one task)",
     load: () => import("./commands/log.js"),
   },
+  watch: {
+    summary: "run the fleet in the foreground: research, plan, implement as tasks become ready",
+    load: () => import("./commands/watch.js"),
+  },
+  run: {
+    summary: "start what can start now and wait (--until-idle: drain, for cron and CI)",
+    load: () => import("./commands/run.js"),
+  },
   doctor: {
     summary: "check every file under .fleet/; exit 1 on any problem",
     load: () => import("./commands/doctor.js"),

@@ -55,7 +55,7 @@ export async function claimJob(
   try {
     const claimed = await withStateLock(repo.commonDir, async () => {
       const read = readTask(paths, action.taskId);
-      if (!read?.ok) return null;
+      if (!read?.ok || !read.task.normalized) return null;
       const { record, body } = read.task;
       if (record.status !== "ready" || phaseToRun(record.phase) !== action.phase) return null;
       const started = ctx.now();

@@ -74,6 +74,7 @@ export class Coordinator {
   private scanned = false;
   private wakeTimer: NodeJS.Timeout | undefined;
   private ended: Array<() => void> = [];
+  private reported = new Set<string>();
 
   constructor(private readonly opts: CoordinatorOptions) {
     const paths = fleetPaths(opts.repo.root);
@@ -115,7 +116,8 @@ export class Coordinator {
     const settling = await this.normalizeIdeas();
     const agents = readAgents(this.ctx.paths, problems);
     problems.push(...this.index.problems());
-    const tasks = [...this.index.tasks().values()].map((t) => t.record);
+    // A hand-dropped idea is started only once its frontmatter is filled in and committed (`created`).
+    const tasks = [...this.index.tasks().values()].filter((t) => t.normalized).map((t) => t.record);
     const approvedPlans = new Set(
       tasks
         .filter((t) => t.phase === "implement" && t.status === "ready" && this.approvals.isApproved(t.id))
@@ -131,6 +133,7 @@ export class Coordinator {
       agents: new Set(agents.keys()),
       retryAt: this.retryAt,
     });
+    this.reportProblems(problems);
     const configBroken = problems.some((p) => p.file.endsWith("config.md"));
     const started: Action[] = [];
     for (const action of configBroken ? [] : decision.start) {
@@ -311,6 +314,26 @@ export class Coordinator {
       for (const resolve of this.ended.splice(0)) resolve();
       this.opts.onWake?.();
     }
+  }
+
+  /** Emits each problem once, when it first appears (a file fixed and broken again is reported again). */
+  private reportProblems(problems: readonly Problem[]): void {
+    const now = new Set<string>();
+    for (const p of problems) {
+      const line = `${p.file}${p.field ? ` (${p.field})` : ""}: ${p.message}`;
+      now.add(line);
+      if (this.reported.has(line)) continue;
+      const hold = p.file.endsWith("config.md") ? " — nothing new starts until config.md is fixed" : "";
+      this.ctx.emit({
+        at: this.ctx.now(),
+        task: null,
+        phase: null,
+        agent: null,
+        event: "problem",
+        detail: `${line}${hold}`,
+      });
+    }
+    this.reported = now;
   }
 
   private emitFor(action: Action, event: string, extra: Partial<FleetLogEvent> = {}): void {

@@ -1,0 +1,62 @@
+/** `fleet run` — one pass of the daemon, for cron and CI; the work is in `src/watcher/daemon.ts`. */
+import { getRunner } from "../../agents/index.js";
+import { runDaemon } from "../../watcher/daemon.js";
+import { EXIT } from "../exit-codes.js";
+import { printError } from "../output.js";
+import { parseCommand } from "./args.js";
+import { eventJson, formatEventLine } from "./event-line.js";
+
+export const usage = `Usage: fleet run [--until-idle] [--json]
+
+Runs the fleet without watching: starts every task that may start now and waits for those runs to
+end. With --until-idle it keeps going — a finished research lets the plan start, and so on — until
+nothing runs and nothing more can start (tasks waiting for a person, a dependency or a back-off
+are left waiting). Prints the same event lines as \`fleet watch\`. Holds the clone's daemon lease
+while it runs, and recovers from a crashed daemon first, like \`fleet watch\`.
+
+Options:
+  --until-idle   drain everything runnable, then exit
+  --json         print each event as one JSON line
+
+Exit codes: 0 nothing left to run · 1 some task ran out of attempts (status failed) during this run ·
+3 no repository or .fleet/ · 5 a daemon already runs for this clone
+`;
+
+/** Runs `fleet run`; returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(
+    "run",
+    argv,
+    { "until-idle": { type: "boolean" }, json: { type: "boolean" } },
+    { min: 0, max: 0, names: "" },
+  );
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const result = await runDaemon({
+      cwd: process.cwd(),
+      mode: values["until-idle"] ? "until-idle" : "once",
+      signal: stop.signal,
+      getRunner,
+      command: values["until-idle"] ? "fleet run --until-idle" : "fleet run",
+      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`),
+    });
+    if (result.leaseLost) {
+      printError(`lost this clone's daemon lease: ${result.leaseLost}`);
+      return EXIT.locked;
+    }
+    if (result.failed.length) {
+      printError(
+        `out of attempts: ${result.failed.join(", ")}`,
+        "See `fleet show <id>`; `fleet retry <id>` gives it new attempts.",
+      );
+      return EXIT.problems;
+    }
+    return EXIT.ok;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -61,6 +61,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "check every file under .fleet/; exit 1 on any problem",
     load: () => import("./commands/doctor.js"),
   },
+  demo: {
+    summary: "see the whole lifecycle on a small project: no API key, no network",
+    load: () => import("./commands/demo.js"),
+  },
 };
 
 const HELP = `fleet — run a fleet of AI coding agents through your repository

@@ -30,6 +30,7 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
     return { verdict: "error", exitCode: null, command: null, output: why, feedback: why };
   }
   const failures: string[] = [];
+  const failedIds: string[] = [];
   const summary: string[] = [];
   let output = "";
   let firstExit: number | null = 0;
@@ -49,6 +50,7 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
     output += `\n== ${check.id}: ${check.run}\n${result.output}`;
     if (!ok) {
       if (failures.length === 0) firstExit = result.exitCode;
+      failedIds.push(check.id);
       failures.push(
         `Acceptance check ${check.id} failed — ${check.says}\n\`${check.run}\` ${describeEnd(result, gate.timeout)}.\n\n${outputExcerpt(result.output, 40, 3_000)}`,
       );
@@ -58,6 +60,9 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
   const file = relativeToRoot(ctx.checkout.dir, `${paths.acceptance}/${ctx.taskId}.md`);
   return {
     verdict: failures.length === 0 ? "pass" : "fail",
+    ...(failedIds.length
+      ? { summary: `check${failedIds.length > 1 ? "s" : ""} ${failedIds.join(", ")} of ${file} did not pass` }
+      : {}),
     exitCode: firstExit,
     command: file,
     output: `${output.trim()}\n\n${summary.join("\n")}`,

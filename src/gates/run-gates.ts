@@ -233,7 +233,9 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
           reason:
             outcome.verdict === "error"
               ? `gate ${name} could not run: ${(outcome.feedback ?? "").split("\n")[0]}`
-              : `gate ${name}${what} failed${exit}`,
+              : outcome.summary
+                ? `gate ${name} failed: ${outcome.summary}`
+                : `gate ${name}${what} failed${exit}`,
         };
       }
     }

@@ -37,4 +37,6 @@ export interface GateOutcome {
   output: string;
   /** For `fail` and `error`: what the next implement prompt (or the person) is told. */
   feedback: string | null;
+  /** One short sentence on why it did not pass, when the gate can say better than its exit code. */
+  summary?: string;
 }

@@ -52,8 +52,8 @@ export const LIBRARY: Record<string, string> = {
     'const lib = await import("../src/index.js");',
     "const names = Object.keys(lib).sort();",
     'mkdirSync("dist", { recursive: true });',
-    'writeFileSync("dist/exports.json", `${JSON.stringify(names)}\\n`);',
-    'console.log(`built textkit: exports ${names.join(", ")}`);',
+    'writeFileSync("dist/exports.json", JSON.stringify(names) + "\\n");',
+    'console.log("built textkit: exports " + names.join(", "));',
     "",
   ].join("\n"),
   "scripts/serve.mjs": [
@@ -65,7 +65,7 @@ export const LIBRARY: Record<string, string> = {
     '  if (req.url !== "/health") return res.writeHead(404).end();',
     '  res.writeHead(200, { "content-type": "application/json" });',
     '  res.end(JSON.stringify({ status: "ok", exports: Object.keys(lib) }));',
-    '}).listen(port, "127.0.0.1", () => console.log(`textkit service on port ${port}`));',
+    '}).listen(port, "127.0.0.1", () => console.log("textkit service on port " + port));',
     "",
   ].join("\n"),
 };

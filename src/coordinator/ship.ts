@@ -12,8 +12,21 @@ import type { Job, Landing } from "./job.js";
 import { hasShipApproval } from "./ship-review.js";
 import { type ShipOutcome, shipTask } from "./ship-task.js";
 
-/** How long a ship that waits for a person's work tree rests before it tries again, ms. */
+/** How long a ship that waits for a person's work tree first rests before it tries again, ms. */
 export const SHIP_WAIT_MS = 30_000;
+/** The longest rest between tries, ms: each try is two audit commits, so a long wait backs off. */
+export const SHIP_WAIT_MAX_MS = 15 * 60_000;
+
+/** 30 s, doubling with each ship run in a row that had to wait, up to 15 min. */
+export function shipWaitMs(job: Job): number {
+  let waits = 0;
+  for (const run of readRuns(job.paths, job.task.id).reverse()) {
+    if (run.record.seq >= job.seq) continue;
+    if (run.record.phase !== "ship" || run.record.outcome !== "try-later") break;
+    waits++;
+  }
+  return Math.min(SHIP_WAIT_MS * 2 ** waits, SHIP_WAIT_MAX_MS);
+}
 
 /** When the last implement attempt that passed its gates finished (ISO), or null. */
 function lastImplemented(job: Job): string | null {
@@ -72,7 +85,7 @@ export function shipLanding(job: Job, outcome: ShipOutcome, now: Date): Landing 
         end: { kind: "try-later", reason: outcome.reason },
         reason: outcome.reason,
         gates: outcome.gates,
-        retryAfterMs: SHIP_WAIT_MS,
+        retryAfterMs: shipWaitMs(job),
         runBody: `## Waiting\n\n${outcome.reason}\n${gateLines(outcome)}`,
       };
     case "interrupted":

@@ -8,7 +8,7 @@
  * The claim file is never deleted: a released claim keeps its epoch (`active: false`) so the next
  * claim's epoch is larger, and keeps the back-off time (`retry_at`) of a try-later.
  */
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
@@ -62,13 +62,22 @@ export interface TaskLock {
 /** Refresh the lock every `STALE_MS / 2`; a lock untouched for `STALE_MS` is stale. */
 export const STALE_MS = 20_000;
 
-/** True when process `pid` exists on this host (EPERM: exists, owned by someone else). */
+/**
+ * True when process `pid` exists on this host and is not a zombie (EPERM: exists, owned by someone
+ * else). A killed process whose parent has not reaped it yet still answers signal 0; on Linux its
+ * `/proc/<pid>/stat` state `Z` tells it is dead.
+ */
 export function isPidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return isErrnoError(err, "EPERM");
+    if (!isErrnoError(err, "EPERM")) return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return !existsSync("/proc/self/stat"); // gone meanwhile on Linux; no /proc elsewhere
   }
 }
 

@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach } from "vitest";
+import { isPidAlive } from "../../src/coordinator/claims.js";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readRuns } from "../../src/store/read-records.js";
 import { readTask } from "../../src/store/read-tasks.js";
@@ -189,14 +190,9 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 45
   }
 }
 
-/** True when process `pid` exists. */
+/** True when process `pid` exists and is not a zombie (killed, waiting to be reaped). */
 export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return isPidAlive(pid);
 }
 
 /** `phase / status` of task `id`. */

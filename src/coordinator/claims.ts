@@ -8,11 +8,12 @@
  * The claim file is never deleted: a released claim keeps its epoch (`active: false`) so the next
  * claim's epoch is larger, and keeps the back-off time (`retry_at`) of a try-later.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { isErrnoError } from "../errors.js";
+import { isPidAlive } from "../git/file-lock.js";
 import { writeFileAtomically } from "../store/atomic-write.js";
 import { isValidId } from "../store/ids.js";
 import { claimsDir, taskRuntime } from "./runtime-dirs.js";
@@ -62,24 +63,8 @@ export interface TaskLock {
 /** Refresh the lock every `STALE_MS / 2`; a lock untouched for `STALE_MS` is stale. */
 export const STALE_MS = 20_000;
 
-/**
- * True when process `pid` exists on this host and is not a zombie (EPERM: exists, owned by someone
- * else). A killed process whose parent has not reaped it yet still answers signal 0; on Linux its
- * `/proc/<pid>/stat` state `Z` tells it is dead.
- */
-export function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if (!isErrnoError(err, "EPERM")) return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return !existsSync("/proc/self/stat"); // gone meanwhile on Linux; no /proc elsewhere
-  }
-}
+/** Re-exported for `fleet ls` and recovery: is a claim's holder alive (and not a zombie)? */
+export { isPidAlive };
 
 /** Reads task `id`'s claim file; null when it never was claimed or the file is unreadable. */
 export function readClaim(commonDir: string, id: string): ClaimRecord | null {

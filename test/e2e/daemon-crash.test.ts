@@ -34,10 +34,10 @@ describe("fleet watch after kill -9", () => {
     expect(orphans.every(isAlive)).toBe(true);
     expect(readActiveClaims(path.join(f.root, ".git")).map((c) => c.alive)).toEqual([false, false]);
 
-    touch(barrier);
     const second = startFleet(f.root);
     await waitFor("the restart to recover", () => second.out().includes("recovered"));
     expect(orphans.some(isAlive)).toBe(false);
+    touch(barrier);
     await waitFor(
       "both implemented",
       () => stateOf(f, "k1") === "ship / ready" && stateOf(f, "k2") === "ship / ready",

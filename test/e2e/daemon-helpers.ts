@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach } from "vitest";
+import { isPidAlive } from "../../src/coordinator/claims.js";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readRuns } from "../../src/store/read-records.js";
 import { readTask } from "../../src/store/read-tasks.js";
@@ -27,7 +28,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const b = JSON.parse(readFileSync(path.join(here, "behaviour.json"), "utf8"));
 const task = process.env.FLEET_TASK_ID, phase = process.env.FLEET_PHASE, out = process.env.FLEET_OUTPUT_DIR;
 const log = (line) => appendFileSync(b.log, line + "\n");
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+// A killed process nobody reaped yet (a zombie) still answers signal 0: it is dead all the same.
+const alive = (pid) => { try { const s = readFileSync("/proc/" + pid + "/stat", "utf8"); return s[s.lastIndexOf(")") + 2] !== "Z"; } catch { return false; } };
 const lines = existsSync(b.log) ? readFileSync(b.log, "utf8").split("\n") : [];
 const ended = new Set(lines.filter((l) => l.startsWith("end " + task + " ")).map((l) => l.split(" ")[3]));
 for (const l of lines) {
@@ -189,14 +191,9 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 45
   }
 }
 
-/** True when process `pid` exists. */
+/** True when process `pid` exists and is not a zombie (killed, waiting to be reaped). */
 export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return isPidAlive(pid);
 }
 
 /** `phase / status` of task `id`. */

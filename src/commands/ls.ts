@@ -2,8 +2,9 @@
  * `fleet ls`: the board. Reads only the queue's frontmatter, through the stat-keyed task cache
  * (`readTaskIndex`), so it stays fast on thousands of tasks.
  */
+
+import { PHASES, type Phase, type Status } from "../store/phases.js";
 import type { Problem } from "../store/read-file.js";
-import { PHASES, type Phase, type Status } from "../store/schemas/common.js";
 import { readTaskIndex } from "../store/task-cache.js";
 import { locateFleet } from "./locate.js";
 

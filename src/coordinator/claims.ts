@@ -13,6 +13,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { isErrnoError } from "../errors.js";
+import { isPidAlive } from "../git/file-lock.js";
 import { writeFileAtomically } from "../store/atomic-write.js";
 import { isValidId } from "../store/ids.js";
 import { claimsDir, taskRuntime } from "./runtime-dirs.js";
@@ -62,15 +63,8 @@ export interface TaskLock {
 /** Refresh the lock every `STALE_MS / 2`; a lock untouched for `STALE_MS` is stale. */
 export const STALE_MS = 20_000;
 
-/** True when process `pid` exists on this host (EPERM: exists, owned by someone else). */
-export function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isErrnoError(err, "EPERM");
-  }
-}
+/** Re-exported for `fleet ls` and recovery: is a claim's holder alive (and not a zombie)? */
+export { isPidAlive };
 
 /** Reads task `id`'s claim file; null when it never was claimed or the file is unreadable. */
 export function readClaim(commonDir: string, id: string): ClaimRecord | null {

@@ -9,6 +9,8 @@
 import { statSync } from "node:fs";
 import { isErrnoError } from "../errors.js";
 import { commitFleet } from "../git/commit-fleet.js";
+import { git } from "../git/run-git.js";
+import { isValidId } from "../store/ids.js";
 import { relativeToRoot, taskPath } from "../store/paths.js";
 import { readTask } from "../store/read-tasks.js";
 import { nowTimestamp } from "../store/schemas/common.js";
@@ -55,4 +57,49 @@ export async function normalizeIdea(ctx: CoordinatorContext, id: string): Promis
     });
     return "done";
   });
+}
+
+/**
+ * Commits task files that appeared but are not in git yet (`created`): an idea a person wrote with
+ * complete frontmatter, or one we filled in just before a crash. `names` are queue file names seen
+ * for the first time.
+ * @returns the names still to look at again: untracked files that are not valid or not filled in yet.
+ */
+export async function commitNewIdeas(ctx: CoordinatorContext, names: readonly string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const { repo, paths } = ctx;
+  const queue = relativeToRoot(paths.root, paths.queue);
+  const specs = names.length > 200 ? [queue] : names.map((n) => `${queue}/${n}`);
+  const out = await git(["ls-files", "--others", "--exclude-standard", "-z", "--", ...specs], {
+    cwd: repo.root,
+  });
+  const wanted = new Set(names);
+  const again: string[] = [];
+  for (const rel of out.stdout.split("\0")) {
+    const name = rel.slice(queue.length + 1);
+    const id = name.slice(0, -3);
+    if (!wanted.has(name) || !isValidId(id)) continue;
+    const waits = await withStateLock(repo.commonDir, async () => {
+      const read = readTask(paths, id);
+      if (read === null) return false;
+      if (!read.ok || !read.task.normalized) return true;
+      const r = read.task.record;
+      const sha = await commitFleet(repo, {
+        event: { task: id, phase: r.phase, event: "created", title: r.title },
+        paths: [rel],
+      });
+      if (sha)
+        ctx.emit({
+          at: ctx.now(),
+          task: id,
+          phase: r.phase,
+          agent: null,
+          event: "created",
+          detail: `${r.phase} / ${r.status}`,
+        });
+      return false;
+    });
+    if (waits) again.push(name);
+  }
+  return again;
 }

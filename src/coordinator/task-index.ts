@@ -26,6 +26,7 @@ interface Entry {
 export class TaskIndex {
   private readonly entries = new Map<string, Entry>();
   private byId: Map<string, LoadedTask> | null = null;
+  private added = new Set<string>();
   /** Files read (and parsed, if their text changed) since construction: for tests and benchmarks. */
   reads = 0;
 
@@ -71,6 +72,13 @@ export class TaskIndex {
     return this.byId;
   }
 
+  /** File names (`<id>.md`) first seen since the last call. */
+  takeAdded(): string[] {
+    const out = [...this.added].filter((n) => this.entries.has(n)).sort();
+    this.added = new Set();
+    return out;
+  }
+
   /** Problems of files that did not load, in file order. */
   problems(): Problem[] {
     return [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([, e]) => e.problems);
@@ -110,6 +118,7 @@ export class TaskIndex {
       this.entries.set(name, { ...old, ...stamp });
       return;
     }
+    if (!old) this.added.add(name);
     const result = parseTaskText(name.slice(0, -3), relativeToRoot(this.paths.root, abs), text);
     this.entries.set(name, {
       ...stamp,

@@ -19,22 +19,23 @@ type AcceptanceGate = Extract<Gate, { kind: "acceptance" }>;
  * timeout (ms). A missing or invalid acceptance file is an `error` (a person must fix it), not a fail.
  */
 export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext): Promise<GateOutcome> {
-  await restoreFleetDir(ctx.checkout, ctx.baseCommit);
+  await restoreFleetDir(ctx.checkout, ctx.fleetCommit);
   const paths = fleetPaths(ctx.checkout.dir);
   const problems: { file: string; field: string | null; message: string }[] = [];
   const acceptance = readAcceptance(paths, ctx.taskId, problems);
   if (!acceptance) {
     const why = problems.length
       ? problems.map((p) => `${p.file}${p.field ? ` (${p.field})` : ""}: ${p.message}`).join("; ")
-      : `.fleet/acceptance/${ctx.taskId}.md does not exist at the base commit ${ctx.baseCommit.slice(0, 12)}`;
+      : `.fleet/acceptance/${ctx.taskId}.md does not exist at ${ctx.fleetCommit.slice(0, 12)} (the base branch)`;
     return { verdict: "error", exitCode: null, command: null, output: why, feedback: why };
   }
   const failures: string[] = [];
+  const failedIds: string[] = [];
   const summary: string[] = [];
   let output = "";
   let firstExit: number | null = 0;
   for (const check of acceptance.record.checks) {
-    await restoreFleetDir(ctx.checkout, ctx.baseCommit);
+    await restoreFleetDir(ctx.checkout, ctx.fleetCommit);
     const result = await runShell({
       command: check.run,
       cwd: ctx.checkout.dir,
@@ -49,6 +50,7 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
     output += `\n== ${check.id}: ${check.run}\n${result.output}`;
     if (!ok) {
       if (failures.length === 0) firstExit = result.exitCode;
+      failedIds.push(check.id);
       failures.push(
         `Acceptance check ${check.id} failed — ${check.says}\n\`${check.run}\` ${describeEnd(result, gate.timeout)}.\n\n${outputExcerpt(result.output, 40, 3_000)}`,
       );
@@ -58,6 +60,9 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
   const file = relativeToRoot(ctx.checkout.dir, `${paths.acceptance}/${ctx.taskId}.md`);
   return {
     verdict: failures.length === 0 ? "pass" : "fail",
+    ...(failedIds.length
+      ? { summary: `check${failedIds.length > 1 ? "s" : ""} ${failedIds.join(", ")} of ${file} did not pass` }
+      : {}),
     exitCode: firstExit,
     command: file,
     output: `${output.trim()}\n\n${summary.join("\n")}`,

@@ -34,13 +34,13 @@ export interface AgentGateDeps {
   epoch: number;
   attempt: number;
   parentEnv: NodeJS.ProcessEnv;
-  candidate: string;
 }
 
 /** Longest diff shown to the reviewer, characters. */
 const MAX_DIFF = 120_000;
 
-async function diffText(ctx: GateContext, candidate: string): Promise<string> {
+async function diffText(ctx: GateContext): Promise<string> {
+  const candidate = ctx.checkout.commit;
   const opts = { cwd: ctx.checkout.dir };
   const stat = await git(["diff", "--stat", "--no-ext-diff", ctx.baseCommit, candidate, "--"], opts);
   const patch = await git(["diff", "--no-ext-diff", "--no-color", ctx.baseCommit, candidate, "--"], opts);
@@ -96,8 +96,8 @@ export function agentGateRunner(deps: AgentGateDeps): GateRunner {
         plan: deps.plan,
         checks: deps.checks,
         base: ctx.baseCommit,
-        candidate: deps.candidate,
-        diff: await diffText(ctx, deps.candidate),
+        candidate: ctx.checkout.commit,
+        diff: await diffText(ctx),
       });
       const result = await deps.getRunner(agent.record.runner)({
         taskId: ctx.taskId,

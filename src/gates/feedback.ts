@@ -2,7 +2,7 @@
  * Feedback text for the next implement prompt: which gate, what command, how it ended, and the part
  * of its output that says why. Written for an agent to act on and for a person reading `fleet show`.
  */
-import { type ShellResult, tailLines } from "./shell.js";
+import type { ShellResult } from "./shell.js";
 
 /** "exited with code 1", "was killed after the 10 s timeout", "could not start: …". */
 export function describeEnd(result: ShellResult, timeoutMs: number): string {
@@ -20,10 +20,26 @@ export function formatMs(ms: number): string {
   return `${Number((ms / 60_000).toFixed(1))} min`;
 }
 
-/** The output part of feedback: the last lines, fenced; "(no output)" when there was none. */
+const FIRST_FAILURE = /not ok|error|fail|assert|expected|exception|✗|×/i;
+
+/**
+ * The part of `output` that says why: when it is longer than `maxLines`, the lines from just before
+ * the first one that looks like a failure (`not ok`, `Error`, `expected`…), else the last lines.
+ */
+export function relevantLines(output: string, maxLines = 60): string {
+  const lines = output.replace(/\s+$/, "").split(/\r?\n/);
+  if (lines.length <= maxLines) return lines.join("\n");
+  const first = lines.findIndex((l) => FIRST_FAILURE.test(l));
+  if (first < 0) return lines.slice(-maxLines).join("\n");
+  const start = Math.max(0, Math.min(first - 3, lines.length - maxLines));
+  return lines.slice(start, start + maxLines).join("\n");
+}
+
+/** The output part of feedback: the relevant lines, fenced; "(no output)" when there was none. */
 export function outputExcerpt(output: string, maxLines = 60, maxChars = 6_000): string {
-  const tail = tailLines(output, maxLines, maxChars);
-  if (tail.trim() === "") return "(no output)";
-  const fence = tail.includes("```") ? "~~~~" : "```";
-  return `${fence}\n${tail}\n${fence}`;
+  let text = relevantLines(output, maxLines);
+  if (text.length > maxChars) text = `${text.slice(0, maxChars)}\n…`;
+  if (text.trim() === "") return "(no output)";
+  const fence = text.includes("```") ? "~~~~" : "```";
+  return `${fence}\n${text}\n${fence}`;
 }

@@ -30,8 +30,13 @@ export interface RunGatesOptions {
   config: Config;
   /** The commit to judge (full sha). */
   candidate: string;
-  /** The commit it is judged against (full sha): refusals diff from here; `.fleet/` is restored from here. */
+  /** The commit it is judged against (full sha): refusals and the reviewer's diff start here. */
   base: string;
+  /**
+   * The commit whose `.fleet/` the acceptance checks come from (full sha): the base branch's tip, which
+   * holds the acceptance files the person approved. Default: `base`.
+   */
+  fleetFrom?: string;
   /** Names the log files, e.g. `003-implement`. */
   label: string;
   /** Gate definitions; default: read from the person's `.fleet/gates/` (never the candidate's). */
@@ -142,6 +147,7 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
     };
   }
 
+  if (opts.names.length === 0) return { outcome: "passed", results, feedback: null, reason: null };
   const gates = opts.gates ?? new Map([...readGates(fleetPaths(repo.root))].map(([n, l]) => [n, l.record]));
   const env = gateEnv(opts.parentEnv ?? process.env, { FLEET_TASK_ID: taskId });
   await removeStaleCheckouts(repo, taskId);
@@ -196,6 +202,7 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
         gateName: name,
         checkout,
         baseCommit: opts.base,
+        fleetCommit: opts.fleetFrom ?? opts.base,
         env,
         logFile: logFor(name),
         signal: opts.signal,
@@ -226,7 +233,9 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
           reason:
             outcome.verdict === "error"
               ? `gate ${name} could not run: ${(outcome.feedback ?? "").split("\n")[0]}`
-              : `gate ${name}${what} failed${exit}`,
+              : outcome.summary
+                ? `gate ${name} failed: ${outcome.summary}`
+                : `gate ${name}${what} failed${exit}`,
         };
       }
     }

@@ -12,6 +12,8 @@ export interface GateContext {
   checkout: Checkout;
   /** The commit the candidate is judged against: its fork point (implement) or the base tip (ship). */
   baseCommit: string;
+  /** The commit whose `.fleet/` holds the approved acceptance checks (the base branch's tip). */
+  fleetCommit: string;
   /** The environment for processes (see `gateEnv`). */
   env: Record<string, string>;
   /** Where the gate's full output goes (absolute). */
@@ -35,4 +37,6 @@ export interface GateOutcome {
   output: string;
   /** For `fail` and `error`: what the next implement prompt (or the person) is told. */
   feedback: string | null;
+  /** One short sentence on why it did not pass, when the gate can say better than its exit code. */
+  summary?: string;
 }

@@ -2,8 +2,14 @@
  * A cross-process mutex under the git directory, on proper-lockfile. The lock is a directory whose
  * mtime is refreshed while held and considered stale after `staleMs`. proper-lockfile's default
  * `onCompromised` throws inside a timer (killing the process), so we always pass a handler.
+ *
+ * Beside the lock directory, `<lockPath>.owner` names the holder (pid, host) and the lock directory
+ * it made (inode, mtime). A lock whose recorded holder is a dead process on this host — `kill -9` in
+ * the middle of a commit — is taken over at once instead of after `staleMs`. The inode and mtime must
+ * match, so an owner file left by an earlier holder never lets anyone break a newer holder's lock.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { FleetError, isErrnoError } from "../errors.js";
@@ -21,6 +27,56 @@ export interface FileLockOptions {
 }
 
 /**
+ * True when process `pid` exists on this host and is not a zombie (EPERM: exists, owned by someone
+ * else). A killed process whose parent has not reaped it yet still answers signal 0; on Linux its
+ * `/proc/<pid>/stat` state `Z` tells it is dead.
+ */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if (!isErrnoError(err, "EPERM")) return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat[stat.lastIndexOf(")") + 2] !== "Z";
+  } catch {
+    return !existsSync("/proc/self/stat"); // gone meanwhile on Linux; no /proc elsewhere
+  }
+}
+
+interface Owner {
+  pid: number;
+  host: string;
+  ino: number;
+  mtimeMs: number;
+}
+
+function writeOwner(lockPath: string): void {
+  try {
+    const st = statSync(`${lockPath}.lock`);
+    const owner: Owner = { pid: process.pid, host: hostname(), ino: st.ino, mtimeMs: st.mtimeMs };
+    writeFileSync(`${lockPath}.owner`, JSON.stringify(owner));
+  } catch {
+    // Without an owner file a crashed holder's lock is only taken over once stale.
+  }
+}
+
+/** Removes the lock when its recorded holder is a dead process on this host. @returns true when removed. */
+function breakDeadLock(lockPath: string): boolean {
+  try {
+    const owner = JSON.parse(readFileSync(`${lockPath}.owner`, "utf8")) as Owner;
+    const st = statSync(`${lockPath}.lock`);
+    if (owner.host !== hostname() || owner.ino !== st.ino || owner.mtimeMs !== st.mtimeMs) return false;
+    if (owner.pid === process.pid || isPidAlive(owner.pid)) return false;
+    rmdirSync(`${lockPath}.lock`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Runs `fn` while holding the lock named by `lockPath` (the lock directory is `<lockPath>.lock`).
  * The lock is released in `finally`; a release error never hides `fn`'s own error.
  * @throws FleetError("locked") when the lock cannot be had within `waitMs`.
@@ -31,26 +87,32 @@ export async function withFileLock<T>(
   opts: FileLockOptions = {},
 ): Promise<T> {
   mkdirSync(path.dirname(lockPath), { recursive: true });
-  const waitMs = opts.waitMs ?? 30_000;
+  const deadline = Date.now() + (opts.waitMs ?? 30_000);
   const staleMs = Math.max(opts.staleMs ?? 20_000, 5_000);
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(lockPath, {
-      realpath: false,
-      stale: staleMs,
-      update: Math.floor(staleMs / 2),
-      retries: { retries: Math.max(1, Math.ceil(waitMs / 100)), factor: 1, minTimeout: 100, maxTimeout: 100 },
-      onCompromised: opts.onCompromised ?? (() => {}),
-    });
-  } catch (err) {
-    if (isErrnoError(err, "ELOCKED")) {
-      throw new FleetError("locked", `${opts.what ?? "another fleet process"} holds ${lockPath}.lock`, {
-        cause: err,
-        hint: "Wait for it to finish and try again.",
+  for (;;) {
+    try {
+      release = await lockfile.lock(lockPath, {
+        realpath: false,
+        stale: staleMs,
+        update: Math.floor(staleMs / 2),
+        retries: 0,
+        onCompromised: opts.onCompromised ?? (() => {}),
       });
+      break;
+    } catch (err) {
+      if (!isErrnoError(err, "ELOCKED")) throw err;
+      if (breakDeadLock(lockPath)) continue;
+      if (Date.now() >= deadline) {
+        throw new FleetError("locked", `${opts.what ?? "another fleet process"} holds ${lockPath}.lock`, {
+          cause: err,
+          hint: "Wait for it to finish and try again.",
+        });
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    throw err;
   }
+  writeOwner(lockPath);
   let result: T;
   try {
     result = await fn();

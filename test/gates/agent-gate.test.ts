@@ -61,7 +61,6 @@ async function review(review: string | null) {
       epoch: 4,
       attempt: 2,
       parentEnv: process.env,
-      candidate,
     }),
   });
   return { report, seen };

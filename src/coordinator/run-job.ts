@@ -1,0 +1,138 @@
+/**
+ * One claimed job from start to end: build the {@link Job}, run the phase's executor, land its
+ * result (or, if landing fails, land it as interrupted), then release the claim's lock and clean the
+ * scratch folders — in `finally`, whatever happened. Process groups the job reports are added to the
+ * claim file before anything lands, so a crash at any moment leaves them findable by recovery.
+ */
+import { rmSync } from "node:fs";
+import { removeWorktree } from "../git/worktree.js";
+import type { Action } from "../lifecycle/decide.js";
+import type { Config } from "../store/schemas/config.js";
+import type { Claimed } from "./claim-job.js";
+import { isEpochCurrent, readClaim, writeClaim } from "./claims.js";
+import type { CoordinatorContext } from "./context.js";
+import type { FleetLogEvent, Job, Landing, PhaseExecutor } from "./job.js";
+import { type Landed, landJob } from "./land.js";
+import { taskRuntime } from "./runtime-dirs.js";
+
+/** A job under way. */
+export interface RunningJob {
+  action: Action;
+  started: Date;
+  controller: AbortController;
+  /** Settles once the job has landed and released its claim; never rejects. */
+  done: Promise<void>;
+}
+
+/** What the coordinator hears about a job. */
+export interface JobHooks {
+  /** After landing: the landing asked for and what happened. */
+  landed(job: Job, landing: Landing, landed: Landed): void;
+  /** After the claim was released and scratch folders removed. */
+  ended(job: Job): void;
+}
+
+function emitFor(
+  ctx: CoordinatorContext,
+  action: Action,
+  event: string,
+  extra: Partial<FleetLogEvent> = {},
+): void {
+  ctx.emit({ at: ctx.now(), task: action.taskId, phase: action.phase, agent: action.agent, event, ...extra });
+}
+
+/** Starts claimed job `c` with `executor` in the background. */
+export function startJob(
+  ctx: CoordinatorContext,
+  c: Claimed,
+  config: Config,
+  executor: PhaseExecutor,
+  hooks: JobHooks,
+): RunningJob {
+  const controller = new AbortController();
+  c.lock.compromised.addEventListener(
+    "abort",
+    () => controller.abort(new Error("the claim's lock was lost")),
+    {
+      once: true,
+    },
+  );
+  const { commonDir } = ctx.repo;
+  let claimWrites: Promise<void> = Promise.resolve();
+  const job: Job = {
+    ...ctx,
+    action: c.action,
+    phase: c.action.phase,
+    task: c.task,
+    taskBody: c.taskBody,
+    config,
+    agent: c.agent,
+    epoch: c.epoch,
+    seq: c.seq,
+    attempt: c.attempt,
+    started: c.started,
+    signal: controller.signal,
+    log: c.log,
+    outputDir: c.outputDir,
+    promptFile: c.promptFile,
+    onSpawn: (pgid) => {
+      claimWrites = claimWrites.then(async () => {
+        const claim = readClaim(commonDir, c.task.id);
+        if (claim && isEpochCurrent(commonDir, c.task.id, c.epoch))
+          await writeClaim(commonDir, { ...claim, pgids: [...claim.pgids, pgid] });
+      });
+    },
+    emit: (e) => emitFor(ctx, c.action, e.event, e),
+    isCurrent: () => isEpochCurrent(commonDir, c.task.id, c.epoch),
+  };
+  emitFor(ctx, c.action, "started", { detail: `attempt ${c.attempt}, run ${c.seq}, epoch ${c.epoch}` });
+  const done = runToEnd(ctx, job, c, executor, hooks, () => claimWrites.catch(() => {}));
+  return { action: c.action, started: c.started, controller, done };
+}
+
+async function runToEnd(
+  ctx: CoordinatorContext,
+  job: Job,
+  c: Claimed,
+  executor: PhaseExecutor,
+  hooks: JobHooks,
+  claimWrites: () => Promise<void>,
+): Promise<void> {
+  let landing: Landing;
+  try {
+    landing = await executor(job);
+  } catch (err) {
+    const reason = `the fleet could not run the ${job.phase} phase: ${(err as Error).message}`;
+    landing = {
+      end: job.signal.aborted ? { kind: "interrupted", reason } : { kind: "blocked", reason },
+      reason,
+    };
+  }
+  try {
+    await claimWrites();
+    const lost = c.lock.compromised.aborted ? "the claim's lock was lost during the run" : null;
+    const landed = await landJob(job, landing, lost, ctx.now).catch(async (err: unknown) => {
+      emitFor(ctx, job.action, "error", { detail: `could not record the result: ${(err as Error).message}` });
+      const reason = "the result could not be recorded";
+      landing = { end: { kind: "interrupted", reason }, reason };
+      return landJob(job, landing, lost, ctx.now);
+    });
+    // The read-only checkout is only needed while research and plan may still run.
+    if (landed.state && !/^(research|plan) /.test(landed.state))
+      await removeWorktree(job.repo, taskRuntime(job.repo.commonDir, job.task.id).checkout).catch(() => {});
+    hooks.landed(job, landing, landed);
+    emitFor(ctx, job.action, landed.event, {
+      elapsedMs: ctx.now().getTime() - job.started.getTime(),
+      detail: landed.state
+        ? `→ ${landed.state}${landing.reason ? ` (${landing.reason})` : ""}`
+        : (landing.reason ?? undefined),
+    });
+  } catch (err) {
+    emitFor(ctx, job.action, "error", { detail: `could not record the result: ${(err as Error).message}` });
+  } finally {
+    await c.lock.release().catch(() => {});
+    rmSync(job.outputDir, { recursive: true, force: true });
+    rmSync(job.promptFile, { force: true });
+    hooks.ended(job);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Crash safety end to end: `kill -9` of the daemon while agents run, then a restart that kills the
+ * orphaned agents, records the interrupted runs, and finishes the work — nothing lost, nothing run
+ * twice at once (the fake agent logs OVERLAP if it ever starts while an earlier run of its task lives).
+ */
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { readActiveClaims, readClaim } from "../../src/coordinator/claims.js";
+import { fleetOk } from "../helpers/run-fleet.js";
+import { gitOut } from "../helpers/temp-repo.js";
+import {
+  dropIdea,
+  e2eFleet,
+  isAlive,
+  startedPids,
+  startFleet,
+  stateOf,
+  touch,
+  waitFor,
+} from "./daemon-helpers.js";
+
+describe("fleet watch after kill -9", () => {
+  it("kills the orphaned agents, records their runs as interrupted and finishes the work", async () => {
+    const f = e2eFleet("concurrency: 2\nreview: { plan: auto }\n");
+    const barrier = path.join(f.dir, "go");
+    f.behave({ barrier });
+    dropIdea(f.root, "k1");
+    dropIdea(f.root, "k2");
+    const first = startFleet(f.root);
+    await waitFor("both research agents running", () => startedPids(f, undefined, "research").length === 2);
+    const orphans = startedPids(f);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(orphans.every(isAlive)).toBe(true);
+    expect(readActiveClaims(path.join(f.root, ".git")).map((c) => c.alive)).toEqual([false, false]);
+
+    const second = startFleet(f.root);
+    await waitFor("the restart to recover", () => second.out().includes("recovered"));
+    expect(orphans.some(isAlive)).toBe(false);
+    touch(barrier);
+    await waitFor(
+      "both implemented",
+      () => stateOf(f, "k1") === "ship / ready" && stateOf(f, "k2") === "ship / ready",
+    );
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+
+    expect(f.logLines().filter((l) => l.startsWith("OVERLAP"))).toEqual([]);
+    for (const id of ["k1", "k2"]) {
+      const runs = f.runs(id).map((r) => `${r.record.phase}:${r.record.outcome}:${r.record.epoch}`);
+      expect(runs).toEqual([
+        "research:interrupted:1",
+        "research:finished:2",
+        "plan:finished:3",
+        "implement:finished:4",
+      ]);
+      expect(f.task(id).attempts).toEqual({ research: 1, plan: 1, implement: 1 });
+      expect(readClaim(path.join(f.root, ".git"), id)).toMatchObject({ epoch: 4, active: false });
+      expect(gitOut(f.root, "show", `fleet/${id}:${id}.txt`)).toBe("made by the implementer");
+    }
+    expect(second.out()).toMatch(
+      /recovered .*claims released: k1, k2; runs interrupted: k1, k2; processes killed: 2/,
+    );
+    expect(gitOut(f.root, "status", "--porcelain")).toBe("");
+  });
+
+  it("two hand-written ideas go all the way through research, plan, approval and implement despite repeated kill -9", async () => {
+    const f = e2eFleet("concurrency: 2\n");
+    f.behave({ sleepMs: 300 });
+    dropIdea(f.root, "greet", "status: ready\n", "Greet people by name");
+    dropIdea(f.root, "farewell", "status: ready\n", "Say goodbye");
+    const ids = ["greet", "farewell"];
+    const kills: string[] = [];
+    // Kill the daemon at ever-shifting moments until both plans wait for a person.
+    for (let i = 0; !ids.every((id) => stateOf(f, id) === "plan / awaiting-approval"); i++) {
+      const d = startFleet(f.root);
+      await new Promise((r) => setTimeout(r, 400 + ((i * 373) % 1100)));
+      d.child.kill("SIGKILL");
+      await d.exited;
+      kills.push(ids.map((id) => stateOf(f, id)).join(", "));
+      if (i >= 8) {
+        const last = startFleet(f.root);
+        await waitFor("both plans", () => ids.every((id) => stateOf(f, id) === "plan / awaiting-approval"));
+        last.child.kill("SIGTERM");
+        await last.exited;
+      }
+    }
+    for (const id of ids) fleetOk(f.root, ["approve", id]);
+    for (let i = 0; i < 3; i++) {
+      const d = startFleet(f.root);
+      await new Promise((r) => setTimeout(r, 500 + i * 450));
+      d.child.kill("SIGKILL");
+      await d.exited;
+    }
+    const last = startFleet(f.root);
+    await waitFor("both implemented", () => ids.every((id) => stateOf(f, id) === "ship / ready"));
+    last.child.kill("SIGTERM");
+    expect(await last.exited).toBe(0);
+
+    expect(kills.length).toBeGreaterThan(0);
+    expect(f.logLines().filter((l) => l.startsWith("OVERLAP"))).toEqual([]);
+    expect(gitOut(f.root, "status", "--porcelain")).toBe("");
+    for (const id of ids) {
+      const runs = f.runs(id).map((r) => r.record);
+      expect(runs.every((r) => r.outcome === "finished" || r.outcome === "interrupted")).toBe(true);
+      expect(runs.filter((r) => r.outcome === "finished").map((r) => r.phase)).toEqual([
+        "research",
+        "plan",
+        "implement",
+      ]);
+      const epochs = runs.map((r) => r.epoch);
+      expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
+      expect(new Set(epochs).size).toBe(epochs.length);
+      // Every step is one commit with its trailers, in order.
+      const story = gitOut(
+        f.root,
+        "log",
+        "--reverse",
+        `--grep=^Fleet-Task: ${id}$`,
+        "--format=%(trailers:key=Fleet-Event,valueonly)",
+      )
+        .split("\n")
+        .filter((e) => e !== "" && e !== "interrupted" && e !== "started" && e !== "recovered");
+      expect(story).toEqual(["created", "researched", "proposed", "approved", "implemented"]);
+      const implemented = gitOut(
+        f.root,
+        "log",
+        "-1",
+        `--grep=Fleet-Event: implemented`,
+        `--grep=Fleet-Task: ${id}$`,
+        "--all-match",
+        "--format=%B",
+      );
+      expect(implemented).toMatch(/Fleet-Agent: implementer \(command\)\nFleet-Run: \d+\nFleet-Epoch: \d+/);
+      const head = runs.at(-1)?.head_commit ?? "";
+      expect(gitOut(f.root, "rev-parse", `fleet/${id}`)).toBe(head);
+      expect(gitOut(f.root, "log", "-1", "--format=%(trailers:key=Fleet-Task,valueonly)", head)).toBe(id);
+      expect(gitOut(f.root, "worktree", "list")).toContain(`.git/fleet/worktrees/${id}`);
+    }
+  }, 240_000);
+});

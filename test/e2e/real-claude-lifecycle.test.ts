@@ -148,7 +148,7 @@ describe("a task from idea to shipped with the real claude CLI", () => {
 
     const report = JSON.parse(expectCode(await fleet(["cost", "--json"]), 0, "fleet cost").stdout);
     expect(report.total.usd).toBeCloseTo(sum, 6);
-    expect(report.tasks[0]).toMatchObject({ key: ID, shipped: true, runs: runs.length + 0 });
+    expect(report.tasks[0]).toMatchObject({ key: ID, shipped: true, runs: runRecords(root).length });
     expect(report.agents.map((a: { key: string }) => a.key)).toContain(
       "implementer (claude-code, claude-sonnet-4-5)",
     );

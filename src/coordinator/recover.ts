@@ -112,12 +112,14 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   const rt = runtimePaths(commonDir);
   mkdirSync(rt.locks, { recursive: true });
   const rtDir = realpathSync(rt.dir);
+  mkdirSync(rt.work, { recursive: true, mode: 0o700 });
+  const roots = [rtDir, realpathSync(rt.work)];
   const out: Recovery = { released: [], killed: [], interrupted: [], committed: [] };
   const suspects = new Set<string>();
   for (const [id, claim] of readClaims(commonDir)) {
     rmSync(taskRuntime(commonDir, id).lockDir, { recursive: true, force: true });
     if (!claim.active) continue;
-    out.killed.push(...killTaskProcesses(rtDir, id, claim.pgids));
+    out.killed.push(...killTaskProcesses(roots, id, claim.pgids));
     await writeClaim(commonDir, { ...claim, active: false });
     out.released.push(id);
     suspects.add(id);

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readActiveClaims, readClaim } from "../../src/coordinator/claims.js";
+import { agentWorkDir } from "../../src/store/paths.js";
 import { fleetOk } from "../helpers/run-fleet.js";
 import { gitOut } from "../helpers/temp-repo.js";
 import {
@@ -135,7 +136,9 @@ describe("fleet watch after kill -9", () => {
       const head = runs.at(-1)?.head_commit ?? "";
       expect(gitOut(f.root, "rev-parse", `fleet/${id}`)).toBe(head);
       expect(gitOut(f.root, "log", "-1", "--format=%(trailers:key=Fleet-Task,valueonly)", head)).toBe(id);
-      expect(gitOut(f.root, "worktree", "list")).toContain(`.git/fleet/worktrees/${id}`);
+      expect(gitOut(f.root, "worktree", "list")).toContain(
+        path.join(agentWorkDir(path.join(f.root, ".git")), "worktrees", id),
+      );
     }
   }, 240_000);
 });

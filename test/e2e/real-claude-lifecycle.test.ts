@@ -5,7 +5,7 @@
  * gates decide; `fleet cost` reports what the CLI reported. Then the failure classes end to end: a
  * 429 delays the task without using an attempt, a 401 blocks it with what to fix.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { gitOut } from "../helpers/temp-repo.js";
@@ -160,7 +160,7 @@ describe("a task from idea to shipped with the real claude CLI", () => {
     expect(gitOut(root, "log", "-p", "--all")).not.toContain(FAKE_ANTHROPIC_KEY);
   });
 
-  it("a 429 delays the task without using an attempt; a 401 blocks it saying what to set", {
+  it("a 429 delays the task without using an attempt, longer each time; a 401 blocks it saying what to set", {
     timeout: 300_000,
   }, async () => {
     server = await startModelServer({ fallback: { status: 429, message: "rate limited: try again in 90s" } });
@@ -174,14 +174,28 @@ describe("a task from idea to shipped with the real claude CLI", () => {
     const [first] = runRecords(root);
     expect(first).toMatchObject({ outcome: "try-later", phase: "research" });
     const common = path.resolve(root, gitOut(root, "rev-parse", "--git-common-dir"));
-    const claim = JSON.parse(readFileSync(path.join(common, "fleet/claims", `${ID}.json`), "utf8"));
+    const claimFile = path.join(common, "fleet/claims", `${ID}.json`);
+    const claim = JSON.parse(readFileSync(claimFile, "utf8"));
     const waitMs = Date.parse(claim.retry_at) - Date.parse(first?.finished as string);
     expect(waitMs).toBeGreaterThanOrEqual(90_000 - 1000); // at least what the API asked for
 
-    // Once the back-off is over the task is tried again; now the key is refused.
-    claim.retry_at = new Date(Date.now() - 1000).toISOString();
-    const { writeFileSync } = await import("node:fs");
-    writeFileSync(path.join(common, "fleet/claims", `${ID}.json`), JSON.stringify(claim));
+    // Once the back-off is over the task is tried again: a second 429 in a row waits longer.
+    const expire = () => {
+      const c = JSON.parse(readFileSync(claimFile, "utf8"));
+      writeFileSync(claimFile, JSON.stringify({ ...c, retry_at: new Date(Date.now() - 1000).toISOString() }));
+    };
+    expire();
+    expectCode(await fleet(["run", "--until-idle"], claudeParentEnv(server)), 0, "fleet run (429 again)");
+    const second = runRecords(root)[1];
+    expect(second).toMatchObject({ outcome: "try-later" });
+    const again = JSON.parse(readFileSync(claimFile, "utf8"));
+    expect(Date.parse(again.retry_at) - Date.parse(second?.finished as string)).toBeGreaterThanOrEqual(
+      120_000 - 1000,
+    );
+    expect(frontmatter(root, `.fleet/queue/${ID}.md`).attempts).toEqual({});
+
+    // Now the key is refused.
+    expire();
     await server.close();
     server = await startModelServer({ fallback: { status: 401, message: "invalid x-api-key" } });
     expectCode(await fleet(["run", "--until-idle"], claudeParentEnv(server)), 0, "fleet run (401)");

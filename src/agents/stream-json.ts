@@ -4,7 +4,7 @@
  * and `user` messages (an `assistant` message may carry `error`: `rate_limit`, `authentication_failed`,
  * `server_error`, …), and a final `result` with `subtype` (`success`, `error_max_turns`,
  * `error_max_budget_usd`, `error_during_execution`), `is_error`, `api_error_status`, `result`,
- * `session_id`, `total_cost_usd`, `usage` and `num_turns`.
+ * `session_id`, `total_cost_usd`, `usage`, `modelUsage` (per model) and `num_turns`.
  * Sources: https://code.claude.com/docs/en/headless (output formats), and the events `claude` 2.1.197
  * actually prints (recorded in docs/runners.md).
  */
@@ -77,6 +77,23 @@ export function claudeInputTokens(usage: Json | null): number | null {
   return parts.length ? parts.reduce((a, b) => a + b, 0) : null;
 }
 
+/** Input (cache reads and writes included) and output tokens summed over `result.modelUsage`, or null. */
+export function modelUsageTokens(modelUsage: Json | null): { input: number; output: number } | null {
+  if (!modelUsage) return null;
+  let input = 0;
+  let output = 0;
+  let seen = false;
+  for (const value of Object.values(modelUsage)) {
+    const m = obj(value);
+    if (!m) continue;
+    seen = true;
+    input +=
+      (num(m.inputTokens) ?? 0) + (num(m.cacheReadInputTokens) ?? 0) + (num(m.cacheCreationInputTokens) ?? 0);
+    output += num(m.outputTokens) ?? 0;
+  }
+  return seen ? { input, output } : null;
+}
+
 /**
  * Folds one line of stream-json into `summary` (mutating it). Lines that are not JSON objects are kept
  * in `plainLines` (at most the last 20); unknown event types are ignored.
@@ -121,9 +138,12 @@ export function readClaudeLine(summary: ClaudeStreamSummary, line: string): void
         num(event.api_error_status) ?? (summary.isError ? summary.apiErrorStatus : null);
       summary.resultText = str(event.result);
       summary.costUsd = num(event.total_cost_usd);
+      // `modelUsage` covers every model the run used and is filled even when `usage` is zeroed (a run
+      // stopped at --max-budget-usd); `usage` is the fallback for older CLIs.
+      const perModel = modelUsageTokens(obj(event.modelUsage));
       const usage = obj(event.usage);
-      summary.inputTokens = claudeInputTokens(usage);
-      summary.outputTokens = num(usage?.output_tokens);
+      summary.inputTokens = perModel?.input ?? claudeInputTokens(usage);
+      summary.outputTokens = perModel?.output ?? num(usage?.output_tokens);
       summary.numTurns = num(event.num_turns);
       break;
     }

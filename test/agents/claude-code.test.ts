@@ -203,6 +203,22 @@ describe("claude-code runner (real claude CLI)", () => {
     expect(result.cost.usd).toBeGreaterThan(0);
   });
 
+  it("stops at the per-attempt budget (--max-budget-usd) and names the setting", async () => {
+    const s = await serve({
+      fallback: {
+        tools: [{ name: "Glob", input: { pattern: "*" } }],
+        usage: { input_tokens: 100_000, output_tokens: 100 },
+      },
+    });
+    const req = claudeRequest(s, { model: "claude-sonnet-4-5" }, { maxBudgetUsd: 0.01 });
+    const result = await runClaudeCode(req);
+    expect(result.outcome).toBe("failed");
+    expect(result.reason).toContain("$0.01");
+    expect(result.reason).toContain("budgets.per_attempt_usd");
+    expect(result.cost.usd).toBe(resultEvent(req.logFile).total_cost_usd);
+    expect(result.cost.input_tokens).toBeGreaterThanOrEqual(100_000);
+  });
+
   it("a model that never answers hits the inactivity limit and the group is killed", async () => {
     const s = await serve({ anthropic: [{ hang: true }] });
     const result = await runClaudeCode(claudeRequest(s, { idle_timeout: "3s" }));

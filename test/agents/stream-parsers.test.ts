@@ -28,6 +28,20 @@ describe("readClaudeLine", () => {
     });
   });
 
+  it("takes tokens from modelUsage (all models) when present: usage is zeroed when a budget stops the run", () => {
+    const s = emptyClaudeSummary();
+    readClaudeLine(
+      s,
+      '{"type":"result","subtype":"error_max_budget_usd","is_error":true,"num_turns":2,"session_id":"b","total_cost_usd":0.3015,"usage":{"input_tokens":0,"output_tokens":0},"modelUsage":{"claude-sonnet-4-5":{"inputTokens":100000,"outputTokens":100,"cacheReadInputTokens":20,"cacheCreationInputTokens":5,"costUSD":0.3015},"claude-haiku-4-5":{"inputTokens":50,"outputTokens":7,"costUSD":0.0001}}}',
+    );
+    expect(s).toMatchObject({
+      subtype: "error_max_budget_usd",
+      costUsd: 0.3015,
+      inputTokens: 100075,
+      outputTokens: 107,
+    });
+  });
+
   it("keeps the error kind, the status and the retry delays of a failed run", () => {
     const s = emptyClaudeSummary();
     readClaudeLine(

@@ -19,7 +19,7 @@ function spent(runs: readonly Pick<Run, "cost">[]): number {
 }
 
 function usd(n: number): string {
-  return `$${n.toFixed(n < 1 ? 4 : 2)}`;
+  return `$${n.toFixed(n >= 0.1 ? 2 : 4)}`;
 }
 
 /**

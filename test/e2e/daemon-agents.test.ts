@@ -70,7 +70,7 @@ describe("the daemon and its agents", () => {
     dropIdea(f.root, "blocked-dep", "status: ready\ndepends_on: [nowhere]\n");
     const drained = runFleet(f.root, ["run", "--until-idle"]);
     expect(drained.code).toBe(0);
-    expect(stateOf(f, "ok-one")).toBe("ship / ready");
+    expect(stateOf(f, "ok-one")).toBe("done / ready");
     expect(stateOf(f, "blocked-dep")).toBe("idea / ready");
     expect(drained.stdout).toMatch(/ok-one +implement +implementer +implemented/);
 

@@ -40,8 +40,8 @@ describe("fleet watch after kill -9", () => {
     expect(orphans.some(isAlive)).toBe(false);
     touch(barrier);
     await waitFor(
-      "both implemented",
-      () => stateOf(f, "k1") === "ship / ready" && stateOf(f, "k2") === "ship / ready",
+      "both shipped",
+      () => stateOf(f, "k1") === "done / ready" && stateOf(f, "k2") === "done / ready",
     );
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
@@ -54,10 +54,11 @@ describe("fleet watch after kill -9", () => {
         "research:finished:2",
         "plan:finished:3",
         "implement:finished:4",
+        "ship:finished:5",
       ]);
-      expect(f.task(id).attempts).toEqual({ research: 1, plan: 1, implement: 1 });
-      expect(readClaim(path.join(f.root, ".git"), id)).toMatchObject({ epoch: 4, active: false });
-      expect(gitOut(f.root, "show", `fleet/${id}:${id}.txt`)).toBe("made by the implementer");
+      expect(f.task(id).attempts).toEqual({ research: 1, plan: 1, implement: 1, ship: 1 });
+      expect(readClaim(path.join(f.root, ".git"), id)).toMatchObject({ epoch: 5, active: false });
+      expect(gitOut(f.root, "show", `main:${id}.txt`)).toBe("made by the implementer");
     }
     expect(second.out()).toMatch(
       /recovered .*claims released: k1, k2; runs interrupted: k1, k2; processes killed: 2/,
@@ -65,7 +66,7 @@ describe("fleet watch after kill -9", () => {
     expect(gitOut(f.root, "status", "--porcelain")).toBe("");
   });
 
-  it("two hand-written ideas go all the way through research, plan, approval and implement despite repeated kill -9", async () => {
+  it("two hand-written ideas go all the way through research, plan, approval, implement and ship despite repeated kill -9", async () => {
     const f = e2eFleet("concurrency: 2\n");
     f.behave({ sleepMs: 300 });
     dropIdea(f.root, "greet", "status: ready\n", "Greet people by name");
@@ -94,7 +95,7 @@ describe("fleet watch after kill -9", () => {
       await d.exited;
     }
     const last = startFleet(f.root);
-    await waitFor("both implemented", () => ids.every((id) => stateOf(f, id) === "ship / ready"));
+    await waitFor("both shipped", () => ids.every((id) => stateOf(f, id) === "done / ready"));
     last.child.kill("SIGTERM");
     expect(await last.exited).toBe(0);
 
@@ -108,6 +109,7 @@ describe("fleet watch after kill -9", () => {
         "research",
         "plan",
         "implement",
+        "ship",
       ]);
       const epochs = runs.map((r) => r.epoch);
       expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
@@ -122,7 +124,15 @@ describe("fleet watch after kill -9", () => {
       )
         .split("\n")
         .filter((e) => e !== "" && e !== "interrupted" && e !== "started" && e !== "recovered");
-      expect(story).toEqual(["created", "researched", "proposed", "approved", "implemented"]);
+      expect(story).toEqual([
+        "created",
+        "researched",
+        "proposed",
+        "approved",
+        "implemented",
+        "merged",
+        "shipped",
+      ]);
       const implemented = gitOut(
         f.root,
         "log",
@@ -133,10 +143,14 @@ describe("fleet watch after kill -9", () => {
         "--format=%B",
       );
       expect(implemented).toMatch(/Fleet-Agent: implementer \(command\)\nFleet-Run: \d+\nFleet-Epoch: \d+/);
-      const head = runs.at(-1)?.head_commit ?? "";
-      expect(gitOut(f.root, "rev-parse", `fleet/${id}`)).toBe(head);
+      const head = runs.filter((r) => r.phase === "implement").at(-1)?.head_commit ?? "";
       expect(gitOut(f.root, "log", "-1", "--format=%(trailers:key=Fleet-Task,valueonly)", head)).toBe(id);
-      expect(gitOut(f.root, "worktree", "list")).toContain(
+      // Shipped: the squashed change is on main, and the task's branch and worktree are gone.
+      const shipped = f.task(id).shipped?.commit ?? "";
+      expect(gitOut(f.root, "merge-base", "--is-ancestor", shipped, "main")).toBe("");
+      expect(gitOut(f.root, "show", `${shipped}:${id}.txt`)).toBe("made by the implementer");
+      expect(gitOut(f.root, "branch", "--list", `fleet/${id}`)).toBe("");
+      expect(gitOut(f.root, "worktree", "list")).not.toContain(
         path.join(agentWorkDir(path.join(f.root, ".git")), "worktrees", id),
       );
     }

@@ -35,6 +35,7 @@ async function isOurWorktree(repo: Repo, dir: string): Promise<boolean> {
 
 /** Removes whatever is at `dir` and forgets worktree records whose folders are gone. */
 async function clearDir(repo: Repo, dir: string): Promise<void> {
+  verified.delete(dir);
   rmSync(dir, { recursive: true, force: true });
   await git(["worktree", "prune"], { cwd: repo.root });
 }
@@ -53,21 +54,31 @@ export function resolveCommit(cwd: string, rev: string): Promise<string> {
   return gitText(["rev-parse", "--verify", "-q", `${rev}^{commit}`], { cwd });
 }
 
+/** Checkouts this process has already verified as its own (skips a `rev-parse` per reuse). */
+const verified = new Set<string>();
+
 /**
  * A checkout at `dir`, detached at `commit`, with no changes: tracked files reset and untracked ones
  * removed (ignored files such as `node_modules/` are kept, so `setup` need not run again).
  * @throws GitError when git refuses.
  */
 export async function ensureDetachedCheckout(repo: Repo, dir: string, commit: string): Promise<Checkout> {
-  if (await isOurWorktree(repo, dir)) {
-    // --force discards changes to tracked files, like reset --hard; clean removes untracked ones.
-    await git(["checkout", "-q", "--force", "--detach", commit], { cwd: dir });
-    await git(["clean", "-q", "-f", "-f", "-d"], { cwd: dir });
-    return { dir, fresh: false };
+  if (verified.has(dir) || (await isOurWorktree(repo, dir))) {
+    try {
+      // --force discards changes to tracked files, like reset --hard; clean removes untracked ones.
+      await git(["checkout", "-q", "--force", "--detach", commit], { cwd: dir });
+      await git(["clean", "-q", "-f", "-f", "-d"], { cwd: dir });
+      verified.add(dir);
+      return { dir, fresh: false };
+    } catch (err) {
+      if (!verified.delete(dir)) throw err;
+      // A slot we knew went bad under us (deleted, corrupted): rebuild it below.
+    }
   }
   await clearDir(repo, dir);
   mkdirSync(path.dirname(dir), { recursive: true });
   await git([...PARALLEL, "worktree", "add", "-q", "--force", "--detach", dir, commit], { cwd: repo.root });
+  verified.add(dir);
   return { dir, fresh: true };
 }
 

@@ -73,7 +73,8 @@ export async function readOnlyCheckout(
 ): Promise<Prepared & { release: () => void }> {
   const slot = takeSlot(job.repo.commonDir);
   try {
-    const co = await ensureDetachedCheckout(job.repo, slot.dir, await resolveCommit(job.repo.root, commit));
+    const sha = /^[0-9a-f]{40}$/.test(commit) ? commit : await resolveCommit(job.repo.root, commit);
+    const co = await ensureDetachedCheckout(job.repo, slot.dir, sha);
     const prepared = await afterCreate(job, co.dir, co.fresh, () => removeWorktree(job.repo, slot.dir));
     return { ...prepared, release: slot.release };
   } catch (err) {

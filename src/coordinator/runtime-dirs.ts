@@ -13,9 +13,7 @@ export interface TaskRuntime {
   claimFile: string;
   /** `fleet/locks/task-<id>.lock`: the claim's lock directory (proper-lockfile). */
   lockDir: string;
-  /** `<work>/checkouts/<id>`: detached checkout at the base commit (research, plan). */
-  checkout: string;
-  /** `<work>/worktrees/<id>`: the worktree of branch `fleet/<id>` (implement). */
+  /** `<work>/worktrees/<id>`: the worktree of branch `fleet/<id>` (implement), outside the git dir. */
   worktree: string;
 }
 
@@ -27,7 +25,6 @@ export function taskRuntime(commonDir: string, id: string): TaskRuntime {
     claimFile: path.join(rt.dir, "claims", `${id}.json`),
     lockDir: path.join(rt.locks, `task-${id}.lock`),
     // Agents work outside the git directory (see RuntimePaths.work): Claude Code edits nothing under .git.
-    checkout: path.join(rt.work, "checkouts", id),
     worktree: path.join(rt.work, "worktrees", id),
   };
 }

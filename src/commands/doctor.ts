@@ -114,7 +114,7 @@ function scanTaskFolder(
  * @throws FleetError not-found / not-initialized only; every problem in the files is in the result.
  */
 export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
-  const paths = locateFleet(opts.cwd);
+  const { paths } = locateFleet(opts.cwd);
   const store: Problem[] = [];
   const out: DoctorProblem[] = [];
   const configFile = relativeToRoot(paths.root, paths.config);

@@ -54,6 +54,10 @@ export async function idea(opts: IdeaOptions): Promise<IdeaResult> {
   }
   const dependsOn = [...new Set((opts.dependsOn ?? []).map(checkIdArg))];
   if (opts.id !== undefined) checkIdArg(opts.id);
+  const touches = (opts.touches ?? []).map((g) => g.trim());
+  if (touches.some((g) => g === "")) {
+    throw new FleetError("usage", "--touches needs a path or glob, e.g. 'src/api/**'");
+  }
   const ctx = await personContext(opts.cwd, opts.now);
   return withStateLock(ctx.repo.commonDir, async () => {
     for (const dep of dependsOn) {
@@ -77,7 +81,7 @@ export async function idea(opts: IdeaOptions): Promise<IdeaResult> {
       status: opts.ready ? "ready" : "draft",
       priority,
       depends_on: dependsOn,
-      touches: opts.touches ?? [],
+      touches,
       created: ctx.now,
       updated: ctx.now,
     });

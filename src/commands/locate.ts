@@ -1,29 +1,20 @@
 /**
- * Finding `.fleet/` without spawning git, so read commands (`ls`, `show`, `doctor`) start fast: walk up
- * from the working directory to the first folder holding `.git` (a directory, or a file in a linked
- * worktree or submodule) — the work tree root — and look for `.fleet/` there.
+ * Finding `.fleet/` for read commands (`ls`, `show`, `doctor`) quickly: one synchronous
+ * `git rev-parse` (no execa) gives the work tree root and the git common directory, where the
+ * runtime state and the task cache live.
  */
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { FleetError } from "../errors.js";
-import { type FleetPaths, fleetPaths } from "../store/paths.js";
+import { findRepoSync } from "../git/repo.js";
+import { type FleetPaths, fleetPaths, runtimePaths } from "../store/paths.js";
 
-/**
- * The work tree root containing `cwd` (absolute).
- * @throws FleetError("not-found") when no folder from `cwd` up holds `.git`.
- */
-export function findWorkTreeRoot(cwd: string): string {
-  let dir = path.resolve(cwd);
-  for (;;) {
-    if (existsSync(path.join(dir, ".git"))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) {
-      throw new FleetError("not-found", `${cwd} is not inside a git repository`, {
-        hint: "Run `git init` and `fleet init` first, or cd into your project.",
-      });
-    }
-    dir = up;
-  }
+/** A repository's `.fleet/` paths, its git common directory and the task cache file (all absolute). */
+export interface FleetLocation {
+  paths: FleetPaths;
+  commonDir: string;
+  /** `<git-common-dir>/fleet/cache/tasks.json`, read and written by `readTaskIndex`. */
+  taskCache: string;
 }
 
 /**
@@ -46,7 +37,16 @@ export function requireFleet(root: string): FleetPaths {
   return paths;
 }
 
-/** {@link findWorkTreeRoot} then {@link requireFleet}. */
-export function locateFleet(cwd: string): FleetPaths {
-  return requireFleet(findWorkTreeRoot(cwd));
+/**
+ * Locates the `.fleet/` of the repository containing `cwd`.
+ * @throws FleetError("not-found") outside a git work tree; FleetError("not-initialized") without `.fleet/`.
+ */
+export function locateFleet(cwd: string): FleetLocation {
+  const repo = findRepoSync(cwd);
+  const paths = requireFleet(repo.root);
+  return {
+    paths,
+    commonDir: repo.commonDir,
+    taskCache: path.join(runtimePaths(repo.commonDir).cache, "tasks.json"),
+  };
 }

@@ -1,10 +1,11 @@
 /**
- * `fleet ls`: the board. Reads only the queue (no bodies are shown, no git is run), so it stays fast on
- * thousands of tasks.
+ * `fleet ls`: the board. Reads only the queue's frontmatter, through the stat-keyed task cache
+ * (`readTaskIndex`), so it stays fast on thousands of tasks.
  */
+
+import { PHASES, type Phase, type Status } from "../store/phases.js";
 import type { Problem } from "../store/read-file.js";
-import { readTasks } from "../store/read-tasks.js";
-import { PHASES, type Phase, type Status } from "../store/schemas/common.js";
+import { readTaskIndex } from "../store/task-cache.js";
 import { locateFleet } from "./locate.js";
 
 /** Options of {@link ls}. */
@@ -51,8 +52,8 @@ const PHASE_RANK = new Map<string, number>(PHASES.map((p, i) => [p, i]));
  * @throws FleetError not-found (no git repository) / not-initialized (no `.fleet/`).
  */
 export async function ls(opts: LsOptions): Promise<LsResult> {
-  const paths = locateFleet(opts.cwd);
-  const { tasks, problems } = readTasks(paths);
+  const where = locateFleet(opts.cwd);
+  const { tasks, problems } = await readTaskIndex(where.paths, where.taskCache);
   const now = (opts.now ?? new Date()).getTime();
   const out: BoardEntry[] = [];
   let hidden = 0;

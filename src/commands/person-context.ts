@@ -8,7 +8,7 @@ import { commitFleet, type Identity } from "../git/commit-fleet.js";
 import { findRepo, gitIdentity, type Repo } from "../git/repo.js";
 import type { FleetEvent } from "../git/trailers.js";
 import { type FleetPaths, relativeToRoot } from "../store/paths.js";
-import { nowTimestamp } from "../store/schemas/common.js";
+import { nowTimestamp } from "../store/phases.js";
 import type { Task } from "../store/schemas/task.js";
 import { requireFleet } from "./locate.js";
 

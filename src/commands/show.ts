@@ -56,7 +56,7 @@ export interface ShowResult {
  * @throws FleetError usage (malformed id), not-found (no such task), invalid (the task file itself is broken).
  */
 export async function show(opts: ShowOptions): Promise<ShowResult> {
-  const paths = locateFleet(opts.cwd);
+  const { paths } = locateFleet(opts.cwd);
   const loaded = loadTask(paths, opts.id);
   const id = loaded.record.id;
   const problems: Problem[] = [];

@@ -88,7 +88,7 @@ describe("command runner", () => {
       ].join("\n"),
     );
     const req = makeRequest(
-      { runner: "command", command: ["node", "hang.mjs"], idle_timeout: "800ms" },
+      { runner: "command", command: ["node", "hang.mjs"], idle_timeout: "3s" },
       { cwd },
     );
     const r = await runCommandAgent(req);
@@ -97,7 +97,7 @@ describe("command runner", () => {
     leftovers.push(...pids);
     expect(r.outcome).toBe("timeout");
     expect(r.reason).toBe(
-      "printed nothing for 800ms, the inactivity limit (idle_timeout in .fleet/agents/tester.md)",
+      "printed nothing for 3s, the inactivity limit (idle_timeout in .fleet/agents/tester.md)",
     );
     expect(pids).toHaveLength(1);
     for (const pid of pids) expect(isRunning(pid)).toBe(false);

@@ -42,7 +42,7 @@ describe("spawnProcess", () => {
       argv: ["sh", "-c", HUNG_WITH_CHILDREN],
       cwd: tempDir(),
       env,
-      idleTimeoutMs: 400,
+      idleTimeoutMs: 1_000,
       killGraceMs: 2_000,
     });
     const pids = printedPids(r.tail);
@@ -75,7 +75,7 @@ describe("spawnProcess", () => {
       argv: ["sh", "-c", "trap '' TERM; sleep 1000 & echo pid=$!; wait"],
       cwd: tempDir(),
       env,
-      idleTimeoutMs: 300,
+      idleTimeoutMs: 1_000,
       killGraceMs: 300,
     });
     const pids = printedPids(r.tail);

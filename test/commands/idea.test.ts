@@ -47,6 +47,7 @@ describe("idea", () => {
     await expect(idea({ cwd: root, title: "X", id: "../etc" })).rejects.toMatchObject({ code: "usage" });
     await expect(idea({ cwd: root, title: "X", priority: 7 })).rejects.toMatchObject({ code: "usage" });
     await expect(idea({ cwd: root, title: "   " })).rejects.toMatchObject({ code: "usage" });
+    await expect(idea({ cwd: root, title: "X", touches: [" "] })).rejects.toMatchObject({ code: "usage" });
     expect(gitOut(root, "rev-list", "--count", "HEAD")).toBe("4");
   });
 });

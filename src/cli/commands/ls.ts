@@ -1,6 +1,6 @@
 /** `fleet ls` — argv and printing; the work is in `src/commands/ls.ts`. */
 import { type BoardEntry, ls } from "../../commands/ls.js";
-import { PHASES, STATUSES } from "../../store/schemas/common.js";
+import { PHASES, STATUSES } from "../../store/phases.js";
 import { EXIT } from "../exit-codes.js";
 import { formatTable, printJson, printLines } from "../output.js";
 import { oneOf, parseCommand } from "./args.js";

@@ -2,20 +2,17 @@
 import * as z from "zod";
 import { ID_PATTERN } from "../ids.js";
 
-/** The lifecycle phases, in order (design.md §2). `done` and `dropped` are terminal. */
-export const PHASES = ["idea", "research", "plan", "implement", "ship", "done", "dropped"] as const;
-export type Phase = (typeof PHASES)[number];
-/** The phases in which an agent or the coordinator does work. */
-export const WORK_PHASES = ["research", "plan", "implement", "ship"] as const;
-export type WorkPhase = (typeof WORK_PHASES)[number];
+import { PHASES, STATUSES } from "../phases.js";
 
-/**
- * Status within a phase. `draft`: an idea still being written. `ready`: the phase's machinery may
- * start. `running`: claimed and under way. `awaiting-approval`: waits for `fleet approve`.
- * `blocked`: waits for `fleet answer` (or for a person to fix a setup problem). `failed`: out of attempts.
- */
-export const STATUSES = ["draft", "ready", "running", "awaiting-approval", "blocked", "failed"] as const;
-export type Status = (typeof STATUSES)[number];
+export {
+  nowTimestamp,
+  PHASES,
+  type Phase,
+  STATUSES,
+  type Status,
+  WORK_PHASES,
+  type WorkPhase,
+} from "../phases.js";
 
 export const idSchema = z.string().regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` });
 export const phaseSchema = z.enum(PHASES);
@@ -27,11 +24,6 @@ export const timestampSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
     error: "must be an ISO-8601 date or time, e.g. 2026-11-21T03:12:09Z",
   });
-
-/** Now, as a second-precision UTC timestamp (`2026-11-21T03:12:09Z`). */
-export function nowTimestamp(date: Date = new Date()): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
-}
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -11,12 +11,8 @@ import { approvalState } from "../lifecycle/approval-hash.js";
 import { acceptanceFilesDir, acceptancePath, type FleetPaths, planPath } from "../store/paths.js";
 
 function stamp(file: string): string {
-  try {
-    const st = statSync(file);
-    return `${st.mtimeMs}:${st.size}:${st.ino}`;
-  } catch {
-    return "-";
-  }
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.mtimeMs}:${st.size}:${st.ino}` : "-";
 }
 
 function stampTree(dir: string): string {

@@ -1,22 +1,21 @@
 /**
  * Claiming a task for one phase: take its lock, then — under the state lock — check that the file still
  * says what {@link decide} saw, raise the epoch, write the claim file, the run record (`running`) and
- * the task (`<phase> / running`), and commit that as the `started` event. What follows (the agent
- * run) happens outside every lock but the task's own.
+ * the task (`<phase> / running`); the `started` event is committed in the background. What follows
+ * (the agent run) happens outside every lock but the task's own.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { commitFleet } from "../git/commit-fleet.js";
 import { type Action, phaseToRun } from "../lifecycle/decide.js";
 import { startRun } from "../lifecycle/run-transitions.js";
-import { writeFileAtomically } from "../store/atomic-write.js";
-import { relativeToRoot, runPath, taskPath } from "../store/paths.js";
+import { relativeToRoot, taskPath } from "../store/paths.js";
 import type { Loaded } from "../store/read-file.js";
 import { readTask } from "../store/read-tasks.js";
 import type { Agent } from "../store/schemas/agent.js";
 import type { Task } from "../store/schemas/task.js";
 import { withStateLock } from "../store/state-lock.js";
-import { serializeTask, writeRun, writeTask } from "../store/write-records.js";
+import { writeRun, writeTask } from "../store/write-records.js";
 import { lockTask, newClaim, readClaim, type TaskLock, writeClaim } from "./claims.js";
 import { agentLabel, type CoordinatorContext } from "./context.js";
 import { lastRunNumbers, runRel, startedRun } from "./run-records.js";
@@ -36,13 +35,15 @@ export interface Claimed {
   log: { abs: string; rel: string };
   outputDir: string;
   promptFile: string;
+  /** Settles once the `started` commit is made (or failed, reported as an error event). */
+  startedCommit: Promise<void>;
 }
 
 /**
  * Claims `action.taskId` for `action.phase`.
  * @returns the claim, or null when another holder has the task's lock or the task changed since the
  *   decision (it is no longer ready for that phase).
- * @throws GitError/FleetError when the `started` commit fails (the files are then put back).
+ * @throws FleetError("locked") when the state lock cannot be had; fs errors writing the files.
  */
 export async function claimJob(
   ctx: CoordinatorContext,
@@ -87,43 +88,49 @@ export async function claimJob(
           started: started.toISOString(),
         }),
       );
-      const taskFile = taskPath(paths, record.id);
-      const runFile = runPath(paths, record.id, seq, action.phase);
-      try {
-        await writeRun(paths, run, "");
-        await writeTask(paths, task, body);
-        await commitFleet(repo, {
-          event: {
-            task: record.id,
-            phase: action.phase,
-            event: "started",
-            title: record.title,
-            agent: agentLabel(action.agent, agent?.record.runner, agent?.record.model),
-            run: seq,
-            epoch,
-          },
-          paths: [relativeToRoot(paths.root, taskFile), runRel(paths, run)],
-        });
-      } catch (err) {
-        await writeFileAtomically(taskFile, serializeTask(record, body));
-        rmSync(runFile, { force: true });
-        const idle = newClaim(record.id, epoch, { phase: null, agent: null, seq: null, started: null });
-        await writeClaim(repo.commonDir, { ...idle, active: false });
-        throw err;
-      }
-      return { task, taskBody: body, epoch, seq, attempt, started, log };
+      await writeRun(paths, run, "");
+      await writeTask(paths, task, body);
+      return { task, taskBody: body, epoch, seq, attempt, started, log, run, title: record.title };
     });
     if (!claimed) {
       await lock.release();
       return null;
     }
+    // The `started` commit is audit, not state (the files and the claim are): it is made while the
+    // agent starts, off the critical path. The landing waits for it, so commits stay in order; if it
+    // fails, the landing's commit carries these files too.
+    const startedCommit = withStateLock(repo.commonDir, () =>
+      commitFleet(repo, {
+        event: {
+          task: action.taskId,
+          phase: action.phase,
+          event: "started",
+          title: claimed.title,
+          agent: agentLabel(action.agent, agent?.record.runner, agent?.record.model),
+          run: claimed.seq,
+          epoch: claimed.epoch,
+        },
+        paths: [relativeToRoot(paths.root, taskPath(paths, action.taskId)), runRel(paths, claimed.run)],
+      }),
+    ).then(
+      () => {},
+      (err: unknown) =>
+        ctx.emit({
+          at: ctx.now(),
+          task: action.taskId,
+          phase: action.phase,
+          agent: action.agent,
+          event: "error",
+          detail: `could not commit the start: ${(err as Error).message}`,
+        }),
+    );
     const outputDir = path.join(outputsDir(repo.commonDir), `${action.taskId}-${claimed.epoch}`);
     rmSync(outputDir, { recursive: true, force: true });
     mkdirSync(outputDir, { recursive: true });
     mkdirSync(path.dirname(claimed.log.abs), { recursive: true });
     mkdirSync(promptsDir(repo.commonDir), { recursive: true });
     const promptFile = path.join(promptsDir(repo.commonDir), `${action.taskId}-${claimed.epoch}.md`);
-    return { action, agent, lock, outputDir, promptFile, ...claimed };
+    return { action, agent, lock, outputDir, promptFile, startedCommit, ...claimed };
   } catch (err) {
     await lock.release().catch(() => {});
     throw err;

@@ -7,7 +7,7 @@
 import type { Runner } from "../agents/types.js";
 import type { Repo } from "../git/repo.js";
 import { type Action, decide, type Waiting } from "../lifecycle/decide.js";
-import { fleetPaths } from "../store/paths.js";
+import { fleetPaths, taskPath } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
 import { readAgents, readConfig } from "../store/read-records.js";
 import type { RunnerName } from "../store/schemas/agent.js";
@@ -106,15 +106,13 @@ export class Coordinator {
     const settling = await this.intake.run();
     const agents = readAgents(this.ctx.paths, problems);
     problems.push(...this.index.problems());
-    // A hand-dropped idea starts only once its frontmatter is filled in and committed (`created`).
-    const tasks = [...this.index.tasks().values()].filter((t) => t.normalized).map((t) => t.record);
-    const ready = tasks.filter((t) => t.phase === "implement" && t.status === "ready");
     const decision = decide({
       now: this.ctx.now().getTime(),
-      tasks,
+      // A hand-dropped idea starts only once its frontmatter is filled in and committed (`created`).
+      tasks: this.index.records(),
       running: new Set(this.jobs.keys()),
       config,
-      approvedPlans: new Set(ready.filter((t) => this.approvals.isApproved(t.id)).map((t) => t.id)),
+      approvedPlans: { has: (id) => this.approvals.isApproved(id) },
       executors: new Set(Object.keys(this.executors) as WorkPhase[]),
       agents: new Set(agents.keys()),
       retryAt: this.retryAt,
@@ -158,6 +156,9 @@ export class Coordinator {
       this.emit(action.taskId, action.phase, "error", `could not claim: ${(err as Error).message}`);
       return false;
     }
+    // Whatever happened, the task file may have changed under us: look at it again.
+    const file = taskPath(this.ctx.paths, action.taskId);
+    this.index.refresh([file]);
     if (!claimed) return false;
     const running = startJob(this.ctx, claimed, config, executor, {
       landed: (job, landing, landed) => {
@@ -167,6 +168,7 @@ export class Coordinator {
         if (at) this.retryAt.set(job.task.id, Date.parse(at));
       },
       ended: (job) => {
+        this.index.refresh([file]);
         this.jobs.delete(job.task.id);
         for (const resolve of this.ended.splice(0)) resolve();
         this.opts.onWake?.();

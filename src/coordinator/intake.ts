@@ -22,13 +22,13 @@ export class Intake {
   /** Handles what the index saw since last time. @returns how many ideas wait to settle (changed a moment ago). */
   async run(): Promise<number> {
     let settling = 0;
-    for (const task of [...this.index.tasks().values()].filter((t) => !t.normalized)) {
+    for (const id of [...this.index.unnormalized()]) {
       try {
-        if ((await normalizeIdea(this.ctx, task.record.id)) === "later") settling++;
+        if ((await normalizeIdea(this.ctx, id)) === "later") settling++;
       } catch (err) {
-        this.error(task.record.id, `could not fill in the idea: ${(err as Error).message}`);
+        this.error(id, `could not fill in the idea: ${(err as Error).message}`);
       }
-      this.index.refresh([path.join(this.ctx.paths.queue, `${task.record.id}.md`)]);
+      this.index.refresh([path.join(this.ctx.paths.queue, `${id}.md`)]);
     }
     if (settling) setTimeout(this.wake, SETTLE_MS + 20).unref();
     for (const name of this.index.takeAdded()) this.newFiles.add(name);

@@ -114,14 +114,16 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   const rtDir = realpathSync(rt.dir);
   const out: Recovery = { released: [], killed: [], interrupted: [], committed: [] };
   const suspects = new Set<string>();
-  for (const [id, claim] of readClaims(commonDir)) {
-    rmSync(taskRuntime(commonDir, id).lockDir, { recursive: true, force: true });
-    if (!claim.active) continue;
-    out.killed.push(...killTaskProcesses(rtDir, id, claim.pgids));
-    await writeClaim(commonDir, { ...claim, active: false });
-    out.released.push(id);
-    suspects.add(id);
-  }
+  await withStateLock(commonDir, async () => {
+    for (const [id, claim] of readClaims(commonDir)) {
+      rmSync(taskRuntime(commonDir, id).lockDir, { recursive: true, force: true });
+      if (!claim.active) continue;
+      out.killed.push(...killTaskProcesses(rtDir, id, claim.pgids));
+      await writeClaim(commonDir, { ...claim, active: false });
+      out.released.push(id);
+      suspects.add(id);
+    }
+  });
   for (const name of readdirSync(rt.locks))
     if (name.startsWith("task-")) rmSync(path.join(rt.locks, name), { recursive: true, force: true });
   for (const [id, task] of readTasks(ctx.paths).tasks) if (task.record.status === "running") suspects.add(id);

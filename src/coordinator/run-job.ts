@@ -5,15 +5,14 @@
  * claim file before anything lands, so a crash at any moment leaves them findable by recovery.
  */
 import { rmSync } from "node:fs";
-import { removeWorktree } from "../git/worktree.js";
 import type { Action } from "../lifecycle/decide.js";
 import type { Config } from "../store/schemas/config.js";
+import { withStateLock } from "../store/state-lock.js";
 import type { Claimed } from "./claim-job.js";
 import { isEpochCurrent, readClaim, writeClaim } from "./claims.js";
 import type { CoordinatorContext } from "./context.js";
 import type { FleetLogEvent, Job, Landing, PhaseExecutor } from "./job.js";
 import { type Landed, landJob } from "./land.js";
-import { taskRuntime } from "./runtime-dirs.js";
 
 /** A job under way. */
 export interface RunningJob {
@@ -76,11 +75,13 @@ export function startJob(
     outputDir: c.outputDir,
     promptFile: c.promptFile,
     onSpawn: (pgid) => {
-      claimWrites = claimWrites.then(async () => {
-        const claim = readClaim(commonDir, c.task.id);
-        if (claim && isEpochCurrent(commonDir, c.task.id, c.epoch))
-          await writeClaim(commonDir, { ...claim, pgids: [...claim.pgids, pgid] });
-      });
+      claimWrites = claimWrites.then(() =>
+        withStateLock(commonDir, async () => {
+          const claim = readClaim(commonDir, c.task.id);
+          if (claim && isEpochCurrent(commonDir, c.task.id, c.epoch))
+            await writeClaim(commonDir, { ...claim, pgids: [...claim.pgids, pgid] });
+        }),
+      );
     },
     emit: (e) => emitFor(ctx, c.action, e.event, e),
     isCurrent: () => isEpochCurrent(commonDir, c.task.id, c.epoch),
@@ -110,6 +111,7 @@ async function runToEnd(
   }
   try {
     await claimWrites();
+    await c.startedCommit;
     const lost = c.lock.compromised.aborted ? "the claim's lock was lost during the run" : null;
     const landed = await landJob(job, landing, lost, ctx.now).catch(async (err: unknown) => {
       emitFor(ctx, job.action, "error", { detail: `could not record the result: ${(err as Error).message}` });
@@ -117,9 +119,6 @@ async function runToEnd(
       landing = { end: { kind: "interrupted", reason }, reason };
       return landJob(job, landing, lost, ctx.now);
     });
-    // The read-only checkout is only needed while research and plan may still run.
-    if (landed.state && !/^(research|plan) /.test(landed.state))
-      await removeWorktree(job.repo, taskRuntime(job.repo.commonDir, job.task.id).checkout).catch(() => {});
     hooks.landed(job, landing, landed);
     emitFor(ctx, job.action, landed.event, {
       elapsedMs: ctx.now().getTime() - job.started.getTime(),

@@ -13,8 +13,6 @@ export interface TaskRuntime {
   claimFile: string;
   /** `fleet/locks/task-<id>.lock`: the claim's lock directory (proper-lockfile). */
   lockDir: string;
-  /** `fleet/checkouts/<id>`: detached checkout at the base commit (research, plan). */
-  checkout: string;
   /** `fleet/worktrees/<id>`: the worktree of branch `fleet/<id>` (implement). */
   worktree: string;
 }
@@ -26,7 +24,6 @@ export function taskRuntime(commonDir: string, id: string): TaskRuntime {
   return {
     claimFile: path.join(rt.dir, "claims", `${id}.json`),
     lockDir: path.join(rt.locks, `task-${id}.lock`),
-    checkout: path.join(rt.dir, "checkouts", id),
     worktree: path.join(rt.worktrees, id),
   };
 }

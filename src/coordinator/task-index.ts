@@ -12,6 +12,7 @@ import type { FleetPaths } from "../store/paths.js";
 import { relativeToRoot } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
 import { type LoadedTask, parseTaskText } from "../store/read-tasks.js";
+import type { Task } from "../store/schemas/task.js";
 
 interface Entry {
   size: number;
@@ -26,6 +27,7 @@ interface Entry {
 export class TaskIndex {
   private readonly entries = new Map<string, Entry>();
   private byId: Map<string, LoadedTask> | null = null;
+  private derived: { records: Task[]; raw: string[]; problems: Problem[] } | null = null;
   private added = new Set<string>();
   /** Files read (and parsed, if their text changed) since construction: for tests and benchmarks. */
   reads = 0;
@@ -60,6 +62,36 @@ export class TaskIndex {
     return any;
   }
 
+  /**
+   * Derived views, rebuilt only after a file changed: the records of filled-in tasks (what decide
+   * sees), the ids of hand-dropped ideas still to fill in, and the problems of files that did not load.
+   */
+  private views(): { records: Task[]; raw: string[]; problems: Problem[] } {
+    if (!this.derived) {
+      const records: Task[] = [];
+      const raw: string[] = [];
+      for (const t of this.tasks().values()) {
+        if (t.normalized) records.push(t.record);
+        else raw.push(t.record.id);
+      }
+      const problems = [...this.entries.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .flatMap(([, e]) => e.problems);
+      this.derived = { records, raw, problems };
+    }
+    return this.derived;
+  }
+
+  /** Records of the tasks whose frontmatter is filled in (hand-dropped ideas not yet), in file order. */
+  records(): readonly Task[] {
+    return this.views().records;
+  }
+
+  /** Ids of hand-dropped ideas whose frontmatter is not filled in yet. */
+  unnormalized(): readonly string[] {
+    return this.views().raw;
+  }
+
   /** Tasks that loaded, by id. */
   tasks(): Map<string, LoadedTask> {
     if (!this.byId) {
@@ -80,12 +112,17 @@ export class TaskIndex {
   }
 
   /** Problems of files that did not load, in file order. */
-  problems(): Problem[] {
-    return [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([, e]) => e.problems);
+  problems(): readonly Problem[] {
+    return this.views().problems;
+  }
+
+  private changed(): void {
+    this.byId = null;
+    this.derived = null;
   }
 
   private drop(name: string): void {
-    if (this.entries.delete(name)) this.byId = null;
+    if (this.entries.delete(name)) this.changed();
   }
 
   private look(name: string): void {
@@ -126,6 +163,6 @@ export class TaskIndex {
       task: result.ok ? result.task : null,
       problems: result.ok ? [] : result.problems,
     });
-    this.byId = null;
+    this.changed();
   }
 }

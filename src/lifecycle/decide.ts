@@ -28,8 +28,12 @@ export interface DecideInput {
   /** Ids of tasks holding a live claim, in any phase: they count against `concurrency` and `touches`. */
   running: ReadonlySet<string>;
   config: Pick<Config, "concurrency" | "agents" | "review">;
-  /** Tasks whose plan carries a current approval (needed for implement under `review.plan: person`). */
-  approvedPlans: ReadonlySet<string>;
+  /**
+   * Tasks whose plan carries a current approval (needed for implement under `review.plan: person`).
+   * Asked only for tasks ready to implement; a Set will do, or a lookup that must answer the same
+   * for the same id within one call.
+   */
+  approvedPlans: { has(id: string): boolean };
   /** Phases with an executor registered; a task ready in another phase rests there. */
   executors: ReadonlySet<WorkPhase>;
   /** Names of the agent definitions that exist and validate (`.fleet/agents/<name>.md`). */

@@ -111,8 +111,19 @@ async function watchUntilStopped(
   stop: AbortSignal,
 ): Promise<ReconcileLoop> {
   const config = readConfig(paths);
+  let first = true;
   const loop = new ReconcileLoop(
-    (w) => coordinator.reconcile({ full: w.full, files: w.files }).then(() => {}),
+    async (w) => {
+      const r = await coordinator.reconcile({ full: w.full, files: w.files });
+      if (!first) return;
+      first = false;
+      const n = coordinator.index.tasks().size;
+      note(
+        opts.onEvent,
+        "scanned",
+        `${n} task${n === 1 ? "" : "s"}: ${r.started.length} started, ${r.waiting.length} waiting`,
+      );
+    },
     {
       rescanMs: () => readConfig(paths).rescan,
       onError: (err) =>

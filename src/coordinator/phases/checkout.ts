@@ -1,6 +1,6 @@
 /**
- * Where a phase's agent works: a checkout detached at the base commit (research, plan — changes are
- * thrown away on the next reuse) or the task's worktree on `fleet/<id>` (implement). A fresh one gets
+ * Where a phase's agent works: a pooled checkout detached at the base commit (research, plan — changes
+ * are thrown away on the next reuse) or the task's worktree on `fleet/<id>` (implement). A fresh one gets
  * `setup` from config.md first; if setup fails the checkout is removed (so the next attempt starts
  * fresh and runs setup again) and the task is blocked with the reason.
  */
@@ -8,6 +8,7 @@
 import { FleetError } from "../../errors.js";
 import { gitText } from "../../git/run-git.js";
 import { ensureDetachedCheckout, ensureWorktree, removeWorktree, resolveCommit } from "../../git/worktree.js";
+import { takeSlot } from "../checkout-pool.js";
 import type { Job, Landing } from "../job.js";
 import { runSetup } from "../run-setup.js";
 import { taskRuntime } from "../runtime-dirs.js";
@@ -62,11 +63,24 @@ async function afterCreate(
   };
 }
 
-/** A read-only checkout for research and plan, detached at `commit`, under `fleet/checkouts/<id>`. */
-export async function readOnlyCheckout(job: Job, commit: string): Promise<Prepared> {
-  const dir = taskRuntime(job.repo.commonDir, job.task.id).checkout;
-  const co = await ensureDetachedCheckout(job.repo, dir, await resolveCommit(job.repo.root, commit));
-  return afterCreate(job, co.dir, co.fresh, () => removeWorktree(job.repo, dir));
+/**
+ * A read-only checkout for research and plan, detached at `commit`, in a pooled slot (see
+ * checkout-pool.ts). The caller must `release()` it once the agent has ended.
+ */
+export async function readOnlyCheckout(
+  job: Job,
+  commit: string,
+): Promise<Prepared & { release: () => void }> {
+  const slot = takeSlot(job.repo.commonDir);
+  try {
+    const sha = /^[0-9a-f]{40}$/.test(commit) ? commit : await resolveCommit(job.repo.root, commit);
+    const co = await ensureDetachedCheckout(job.repo, slot.dir, sha);
+    const prepared = await afterCreate(job, co.dir, co.fresh, () => removeWorktree(job.repo, slot.dir));
+    return { ...prepared, release: slot.release };
+  } catch (err) {
+    slot.release();
+    throw err;
+  }
 }
 
 /** The implement worktree `fleet/worktrees/<id>` on branch `fleet/<id>`, started from `start` when new. */

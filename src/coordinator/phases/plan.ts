@@ -17,7 +17,15 @@ import { earlierWork, previousFeedback } from "./context-files.js";
 export async function runPlan(job: Job): Promise<Landing> {
   const base = job.task.base_commit ?? (await baseBranchCommit(job));
   const co = await readOnlyCheckout(job, base);
-  if (co.landing) return co.landing;
+  try {
+    if (co.landing) return co.landing;
+    return await planIn(job, co.cwd, base);
+  } finally {
+    co.release();
+  }
+}
+
+async function planIn(job: Job, cwd: string, base: string): Promise<Landing> {
   const earlier = earlierWork(job);
   const prompt = buildPrompt({
     phase: "plan",
@@ -29,7 +37,7 @@ export async function runPlan(job: Job): Promise<Landing> {
     rejection: earlier.rejection,
     feedback: previousFeedback(job),
   });
-  const r = await runAgent(job, co.cwd, prompt);
+  const r = await runAgent(job, cwd, prompt);
   const early = earlyLanding(job, r);
   if (early) return early;
   const planText = readOutput(job, "plan.md");

@@ -14,7 +14,15 @@ import { previousFeedback } from "./context-files.js";
 export async function runResearch(job: Job): Promise<Landing> {
   const base = await baseBranchCommit(job);
   const co = await readOnlyCheckout(job, base);
-  if (co.landing) return co.landing;
+  try {
+    if (co.landing) return co.landing;
+    return await researchIn(job, co.cwd, base);
+  } finally {
+    co.release();
+  }
+}
+
+async function researchIn(job: Job, cwd: string, base: string): Promise<Landing> {
   const prompt = buildPrompt({
     phase: "research",
     role: job.agent?.body ?? "",
@@ -23,7 +31,7 @@ export async function runResearch(job: Job): Promise<Landing> {
     attempt: job.attempt,
     feedback: previousFeedback(job),
   });
-  const r = await runAgent(job, co.cwd, prompt);
+  const r = await runAgent(job, cwd, prompt);
   const early = earlyLanding(job, r);
   if (early) return early;
   const text = readOutput(job, "research.md");

@@ -78,7 +78,13 @@ function startWatch(cli, cwd) {
     }
   });
   const next = (pred) =>
-    new Promise((resolve) => waiters.push((e) => (pred(e) ? (resolve(e), true) : false)));
+    new Promise((resolve) =>
+      waiters.push((e) => {
+        if (!pred(e)) return false;
+        resolve(e);
+        return true;
+      }),
+    );
   return { child, next };
 }
 

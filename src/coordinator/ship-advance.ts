@@ -16,6 +16,7 @@
  */
 import { lstatSync } from "node:fs";
 import path from "node:path";
+import { FleetError } from "../errors.js";
 import { withFileLock } from "../git/file-lock.js";
 import type { Repo } from "../git/repo.js";
 import { GitError, git, gitText } from "../git/run-git.js";
@@ -112,6 +113,18 @@ export async function pathsInTheWay(worktree: string, kept: string[], deleted: s
   return [...dirty].sort();
 }
 
+/** Runs `fn`, retrying for up to ~10 s while the person's own git holds `index.lock`. */
+async function whileIndexBusy<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof GitError) || !/index\.lock/.test(err.stderr) || attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Brings `worktree`'s index and files from `from` to `to` for exactly the changed paths. */
 async function followInWorktree(
   worktree: string,
@@ -119,20 +132,12 @@ async function followInWorktree(
   kept: string[],
   deleted: string[],
 ): Promise<void> {
+  const opts = (paths: string[]) => ({ cwd: worktree, input: literal(paths), env: LITERAL });
+  const fromFile = ["--pathspec-from-file=-", "--pathspec-file-nul"];
   if (deleted.length > 0) {
-    await git(["rm", "-q", "-f", "--ignore-unmatch", "--pathspec-from-file=-", "--pathspec-file-nul"], {
-      cwd: worktree,
-      input: literal(deleted),
-      env: LITERAL,
-    });
+    await whileIndexBusy(() => git(["rm", "-q", "-f", "--ignore-unmatch", ...fromFile], opts(deleted)));
   }
-  if (kept.length > 0) {
-    await git(["checkout", to, "--pathspec-from-file=-", "--pathspec-file-nul"], {
-      cwd: worktree,
-      input: literal(kept),
-      env: LITERAL,
-    });
-  }
+  if (kept.length > 0) await whileIndexBusy(() => git(["checkout", to, ...fromFile], opts(kept)));
 }
 
 /**
@@ -166,7 +171,20 @@ export async function advanceBase(
         }
         throw err;
       }
-      if (worktree) await followInWorktree(worktree, opts.to, kept, deleted);
+      if (worktree) {
+        try {
+          await followInWorktree(worktree, opts.to, kept, deleted);
+        } catch (err) {
+          throw new FleetError(
+            "git",
+            `${opts.base} now holds ${opts.to.slice(0, 12)}, but updating the work tree at ${worktree} failed: ${(err as Error).message}`,
+            {
+              cause: err,
+              hint: `There, \`git checkout ${opts.base} -- <paths>\` brings the changed files in line.`,
+            },
+          );
+        }
+      }
       return { kind: "advanced", worktree: worktree ?? null };
     },
     { waitMs: 60_000, what: "another fleet process committing" },

@@ -112,9 +112,10 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
   const logFor = (name: string) => path.join(rt.logs, taskId, `${opts.label}-${name}.log`);
   const logRel = (name: string) => path.relative(repo.commonDir, logFor(name)).split(path.sep).join("/");
   const results: GateResult[] = [];
+  const gates = opts.gates ?? new Map([...readGates(fleetPaths(repo.root))].map(([n, l]) => [n, l.record]));
+  const gateOf = (name: string): Gate | undefined => gates.get(name) ?? IMPLICIT[name];
   const skipRest = (from: number) => {
-    for (const name of opts.names.slice(from))
-      results.push(result(name, opts.gates?.get(name)?.kind ?? "", {}));
+    for (const name of opts.names.slice(from)) results.push(result(name, gateOf(name)?.kind ?? "", {}));
   };
 
   const changed = await changedPaths(repo.root, opts.base, opts.candidate);
@@ -148,7 +149,6 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
   }
 
   if (opts.names.length === 0) return { outcome: "passed", results, feedback: null, reason: null };
-  const gates = opts.gates ?? new Map([...readGates(fleetPaths(repo.root))].map(([n, l]) => [n, l.record]));
   const env = gateEnv(opts.parentEnv ?? process.env, { FLEET_TASK_ID: taskId });
   await removeStaleCheckouts(repo, taskId);
   let checkout: Checkout | null = null;
@@ -187,7 +187,7 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
       }
     }
     for (const [i, name] of opts.names.entries()) {
-      const gate = gates.get(name) ?? IMPLICIT[name];
+      const gate = gateOf(name);
       if (!gate) {
         results.push(result(name, "", { verdict: "error" }));
         skipRest(i + 1);

@@ -11,7 +11,7 @@ import { gitOut, tempRepo, writeFile } from "../helpers/temp-repo.js";
 /** What a fake agent does for one request: write outputs, then say how it ended. */
 export type Play = (
   req: AgentRunRequest,
-) => Partial<AgentRunResult> | Promise<Partial<AgentRunResult>> | undefined;
+) => Partial<AgentRunResult> | Promise<Partial<AgentRunResult> | undefined> | undefined;
 
 /** A runner that calls `play` and reports `finished` unless `play` says otherwise. */
 export function fakeRunner(play: Play): Runner {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { advanceBase } from "../../src/coordinator/ship-advance.js";
@@ -108,6 +108,17 @@ describe("advanceBase", () => {
     expect(gitOut(root, "rev-parse", "main")).toBe(to);
     expect(read(root, "src/a.js")).toBe("Ada on another branch\n");
     expect(gitOut(root, "rev-parse", "--abbrev-ref", "HEAD")).toBe("elsewhere");
+  });
+
+  it("waits out the person's own git holding index.lock, then updates the work tree", async () => {
+    const { root, repo, from } = await project();
+    const lock = path.join(root, ".git", "index.lock");
+    writeFileSync(lock, "");
+    setTimeout(() => rmSync(lock, { force: true }), 600);
+    const to = commitFiles(root, from, { "src/a.js": "a2\n" });
+    expect((await advanceBase(repo, { base: "main", from, to, reason: "ship" })).kind).toBe("advanced");
+    expect(read(root, "src/a.js")).toBe("a2\n");
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
   });
 
   it("treats file names as data, not pathspec magic", async () => {

@@ -2,7 +2,7 @@
 import { type DemoResult, type DemoTask, demo } from "../../commands/demo.js";
 import type { GateResult } from "../../store/schemas/run.js";
 import { EXIT } from "../exit-codes.js";
-import { formatTable, paint, printJson, printLines } from "../output.js";
+import { formatTable, paint, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
 
@@ -19,7 +19,7 @@ once its attempts ran out. Takes a few seconds.
 
 Options:
   --keep   keep the project directory and print its path (try \`fleet ls --all\`, \`fleet log\` there)
-  --json   print the daemon's events and the result as JSON lines
+  --json   one JSON object per line: {"step"}, the daemon's events, then {"result"}
 
 Exit codes: 0 the demo went as designed · 1 it did not (the directory is kept for a look)
 `;
@@ -77,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
     },
     onEvent: (e) => process.stdout.write(`${json ? eventJson(e) : formatEventLine(e)}\n`),
   });
-  if (json) printJson(result);
+  if (json) process.stdout.write(`${JSON.stringify({ result })}\n`);
   else printLines(report(result));
   return result.ok ? EXIT.ok : EXIT.problems;
 }

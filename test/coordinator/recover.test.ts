@@ -1,0 +1,156 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { newClaim, readClaim, writeClaim } from "../../src/coordinator/claims.js";
+import { recover } from "../../src/coordinator/recover.js";
+import { startedRun } from "../../src/coordinator/run-records.js";
+import { isPidAlive } from "../../src/git/file-lock.js";
+import { findRepo } from "../../src/git/repo.js";
+import { startRun } from "../../src/lifecycle/run-transitions.js";
+import { fleetPaths, runtimePaths } from "../../src/store/paths.js";
+import { readRuns } from "../../src/store/read-records.js";
+import { readTask } from "../../src/store/read-tasks.js";
+import { writeRun, writeTask } from "../../src/store/write-records.js";
+import { writeTaskFile } from "../helpers/fleet-fixtures.js";
+import { gitOut } from "../helpers/temp-repo.js";
+import { fleetRepo } from "./helpers.js";
+
+const orphans: number[] = [];
+afterEach(() => {
+  for (const pid of orphans.splice(0)) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+});
+
+async function crashedRepo() {
+  const root = fleetRepo();
+  const repo = await findRepo(root);
+  const paths = fleetPaths(root);
+  writeTaskFile(root, { id: "mid", phase: "idea", status: "ready" });
+  gitOut(root, "add", ".fleet");
+  gitOut(root, "commit", "-q", "-m", "idea");
+  // What a daemon leaves when killed mid-run: the task running, its run record open, an active claim
+  // naming a dead pid, and an agent still alive in its own process group.
+  const started = new Date("2026-11-21T03:00:00Z");
+  const read = readTask(paths, "mid");
+  if (!read?.ok) throw new Error("no task");
+  await writeTask(paths, startRun(read.task.record, "research", started), read.task.body);
+  await writeRun(
+    paths,
+    startedRun({
+      task: "mid",
+      seq: 1,
+      phase: "research",
+      agent: "researcher",
+      runner: "command",
+      model: null,
+      attempt: 1,
+      epoch: 4,
+      started,
+      log: "fleet/logs/mid/001-research.log",
+    }),
+    "",
+  );
+  gitOut(root, "add", ".fleet");
+  gitOut(root, "commit", "-q", "-m", "started");
+  const out = path.join(runtimePaths(repo.commonDir).dir, "outputs", "mid-4");
+  mkdirSync(out, { recursive: true });
+  const agent = spawn("sleep", ["1000"], {
+    detached: true,
+    stdio: "ignore",
+    env: { PATH: process.env.PATH, FLEET_TASK_ID: "mid", FLEET_OUTPUT_DIR: out },
+  });
+  orphans.push(agent.pid ?? 0);
+  const dead = spawnSync("true").pid ?? 999_999;
+  await writeClaim(repo.commonDir, {
+    ...newClaim("mid", 4, { phase: "research", agent: "researcher", seq: 1, started: started.toISOString() }),
+    pid: dead,
+    pgids: [agent.pid ?? 0],
+  });
+  return { root, repo, paths, agent: agent.pid ?? 0 };
+}
+
+describe("recover", () => {
+  it("kills the orphaned agent, records the run as interrupted, readies the task and keeps the epoch", async () => {
+    const { root, repo, paths, agent } = await crashedRepo();
+    expect(isPidAlive(agent)).toBe(true);
+    const ctx = {
+      repo,
+      paths,
+      env: {},
+      getRunner: () => {
+        throw new Error("no runs in recovery");
+      },
+      emit: () => {},
+      now: () => new Date("2026-11-21T03:05:00Z"),
+    };
+    const r = await recover(ctx);
+    expect(r).toMatchObject({ released: ["mid"], interrupted: ["mid"], committed: [] });
+    expect(r.killed).toEqual([-agent]);
+    expect(isPidAlive(agent)).toBe(false);
+    const task = readTask(paths, "mid");
+    expect(task?.ok && task.task.record).toMatchObject({ phase: "research", status: "ready", attempts: {} });
+    expect(readRuns(paths, "mid")[0]?.record).toMatchObject({
+      outcome: "interrupted",
+      finished: "2026-11-21T03:05:00Z",
+    });
+    expect(readClaim(repo.commonDir, "mid")).toMatchObject({ active: false, epoch: 4 });
+    expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("interrupted");
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
+    // A second recovery finds nothing left to do.
+    expect(await recover(ctx)).toEqual({ released: [], killed: [], interrupted: [], committed: [] });
+  });
+
+  it("finishes a transition whose files were written but not committed", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    const paths = fleetPaths(root);
+    writeTaskFile(root, {
+      id: "half",
+      phase: "plan",
+      status: "awaiting-approval",
+      attempts: { research: 1, plan: 1 },
+    });
+    const run = {
+      ...startedRun({
+        task: "half",
+        seq: 2,
+        phase: "plan",
+        agent: "planner",
+        runner: "command",
+        model: null,
+        attempt: 1,
+        epoch: 2,
+        started: new Date(),
+        log: "x",
+      }),
+      outcome: "finished" as const,
+    };
+    await writeRun(paths, run, "");
+    await writeClaim(repo.commonDir, {
+      ...newClaim("half", 2, { phase: "plan", agent: "planner", seq: 2, started: null }),
+      pid: spawnSync("true").pid ?? 999_999,
+    });
+    const r = await recover({
+      repo,
+      paths,
+      env: {},
+      getRunner: () => {
+        throw new Error("no");
+      },
+      emit: () => {},
+      now: () => new Date(),
+    });
+    expect(r).toMatchObject({ released: ["half"], interrupted: [], committed: ["half"] });
+    expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("recovered");
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
+    expect(readFileSync(path.join(root, ".fleet/queue/half.md"), "utf8")).toContain(
+      "status: awaiting-approval",
+    );
+  });
+});

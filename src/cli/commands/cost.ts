@@ -60,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const unpriced = t.unpriced
-    ? `; ${t.unpriced} run${t.unpriced === 1 ? "" : "s"} used tokens but have no price`
+    ? `; ${t.unpriced} run${t.unpriced === 1 ? " used tokens but has" : "s used tokens but have"} no price`
     : "";
   const out = [
     `Spent ${formatUsd(t.usd)} on ${t.runs} run${t.runs === 1 ? "" : "s"} (${tokens(t.input_tokens)} tokens in, ${tokens(t.output_tokens)} out)${unpriced}.`,

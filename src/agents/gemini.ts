@@ -9,7 +9,8 @@
  * Exit codes (headless): 0 success, 1 general/API error, 41 authentication, 42 bad input,
  * 52 configuration, 53 turn limit, 54 tool execution, 130 cancelled.
  * Sources: https://geminicli.com/docs/cli/headless/ and docs/cli/non-interactive-automation.md in
- * google-gemini/gemini-cli. Not run against the real CLI in our tests (see docs/runners.md).
+ * google-gemini/gemini-cli, checked against Gemini CLI 0.61.0: `--skip-trust` is needed headless, and
+ * after an API error the JSON object goes to stderr with `error.code` = the HTTP status.
  */
 import { roundUsd, usdFromTokens } from "../lifecycle/cost.js";
 import { prepareAttemptFiles } from "./attempt-files.js";
@@ -17,6 +18,7 @@ import { type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from
 import {
   type CliSetup,
   classifyFailureText,
+  classifyHttpStatus,
   notInstalledReason,
   notLoggedInReason,
   retryAfterFromText,
@@ -34,7 +36,8 @@ export const GEMINI_SETUP: CliSetup = {
 
 /** The arguments after the program (the prompt goes on stdin). */
 export function geminiArgs(req: AgentRunRequest): string[] {
-  const args = ["--output-format", "json"];
+  // --skip-trust: headless runs in the fleet's own checkouts would otherwise stop at the trust check.
+  const args = ["--skip-trust", "--output-format", "json"];
   if (req.agent.model) args.push("--model", req.agent.model);
   args.push("--approval-mode", req.phase === "implement" ? "yolo" : "auto_edit");
   args.push("--include-directories", realPath(req.outputDir));
@@ -57,20 +60,30 @@ const obj = (v: unknown): Json | null =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : null;
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
-/**
- * Parses the JSON object Gemini CLI prints with `--output-format json` (the last `{…}` block of stdout,
- * so warnings before it do not matter). Input tokens are `prompt` tokens (cached ones included); output
- * tokens are `candidates` plus `thoughts` (both billed as output). Null when there is no JSON object.
- */
-export function parseGeminiJson(stdout: string, prices: AgentRunRequest["prices"] = {}): GeminiReport | null {
-  const start = stdout.indexOf("{");
-  if (start < 0) return null;
-  let data: Json | null = null;
-  try {
-    data = obj(JSON.parse(stdout.slice(start)));
-  } catch {
-    return null;
+/** The last top-level JSON object in `text` (one that starts a line and runs to the end), or null. */
+function lastJsonObject(text: string): Json | null {
+  const starts: number[] = [];
+  if (text.startsWith("{")) starts.push(0);
+  for (let i = text.indexOf("\n{"); i >= 0; i = text.indexOf("\n{", i + 1)) starts.push(i + 1);
+  for (const start of starts.reverse()) {
+    try {
+      const value = obj(JSON.parse(text.slice(start)));
+      if (value) return value;
+    } catch {
+      // not this one: an earlier line may open the object
+    }
   }
+  return null;
+}
+
+/**
+ * Parses the JSON object Gemini CLI prints with `--output-format json` — on stdout when it finished,
+ * on stderr after an API error, so warnings and stack traces around it do not matter. Input tokens
+ * are `prompt` tokens (cached ones included); output tokens are `candidates` plus `thoughts` (both
+ * billed as output). Null when there is no JSON object.
+ */
+export function parseGeminiJson(text: string, prices: AgentRunRequest["prices"] = {}): GeminiReport | null {
+  const data = lastJsonObject(text);
   if (!data) return null;
   const models = obj(obj(data.stats)?.models) ?? {};
   let input: number | null = null;
@@ -141,7 +154,10 @@ export function geminiOutcome(
   const code = run.spawned.exitCode;
   if (code === 0 && !report?.error) return { ...fields, outcome: "finished", reason: null };
   const said = run.redact(report?.error?.message ?? lastSaid(run));
-  if (code === 41 || classifyFailureText(said) === "auth") {
+  // After an API error the report's `code` is the HTTP status (and the exit code that status mod 256).
+  const status = typeof report?.error?.code === "number" ? report.error.code : null;
+  const kind = classifyHttpStatus(status) ?? classifyFailureText(said);
+  if (code === 41 || status === 41 || kind === "auth") {
     return { ...fields, outcome: "blocked", reason: notLoggedInReason(GEMINI_SETUP, said) };
   }
   if (code === 52) {
@@ -151,7 +167,7 @@ export function geminiOutcome(
       reason: `gemini reports a configuration error: ${said} (fix ~/.gemini/settings.json or the agent file)`,
     };
   }
-  if (classifyFailureText(said) === "try-later") {
+  if (kind === "try-later") {
     return {
       ...fields,
       outcome: "try-later",
@@ -175,13 +191,18 @@ export function geminiOutcome(
 /** Runs one attempt with Gemini CLI. Never rejects for the agent's behaviour. */
 export async function runGemini(req: AgentRunRequest): Promise<AgentRunResult> {
   await prepareAttemptFiles(req);
-  let stdout = "";
+  const text = { stdout: "", stderr: "" };
   const run = await runCli(req, {
     argv: [...programOf(req, GEMINI_SETUP.program), ...geminiArgs(req)],
     input: `${req.prompt.trimEnd()}\n${whereSection(req)}`,
     onLine: (line, stream) => {
-      if (stream === "stdout") stdout += `${line}\n`;
+      text[stream] += `${line}\n`;
     },
   });
-  return geminiOutcome(req, run, parseGeminiJson(stdout, req.prices ?? {}));
+  const prices = req.prices ?? {};
+  return geminiOutcome(
+    req,
+    run,
+    parseGeminiJson(text.stdout, prices) ?? parseGeminiJson(text.stderr, prices),
+  );
 }

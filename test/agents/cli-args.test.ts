@@ -98,9 +98,10 @@ describe("codex arguments", () => {
 });
 
 describe("gemini arguments", () => {
-  it("JSON output; auto_edit for research, yolo for implement; the output folder is in the workspace", () => {
+  it("JSON output, no trust prompt; auto_edit for research, yolo for implement; the output folder is in the workspace", () => {
     const research = makeRequest({ runner: "gemini", model: "gemini-2.5-pro" });
     expect(geminiArgs(research)).toEqual([
+      "--skip-trust",
       "--output-format",
       "json",
       "--model",

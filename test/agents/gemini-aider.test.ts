@@ -1,9 +1,8 @@
 /**
- * The gemini and aider runners end to end through a real process — but a stand-in program that prints
- * what the documented CLIs print (Gemini CLI's `--output-format json` object and exit codes; aider's
- * usage lines), because neither CLI can run on our test machines (no network for gemini's model API
- * without a Gemini-protocol server; aider is a Python package we do not install). Their output parsing
- * and failure classes are what these tests check.
+ * The gemini and aider runners through a real process — a stand-in program that prints what the CLIs
+ * print (Gemini CLI's `--output-format json` object and its exit codes; aider's usage lines). Gemini
+ * CLI itself runs against the scripted server in gemini.test.ts; these cover the exit codes a model
+ * server cannot provoke (41, 53). aider is a Python package we do not install: for it, this is all.
  */
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -69,7 +68,12 @@ const geminiOk = JSON.stringify({
 });
 
 describe("gemini runner", () => {
-  it("parses the JSON report: tokens per model, priced from config", () => {
+  it("parses the JSON report (the last object, after warnings or a stack trace): tokens per model, priced", () => {
+    expect(
+      parseGeminiJson(
+        `Error {\n  cause: { code: 429 }\n}\n${JSON.stringify({ error: { message: "x", code: 429 } }, null, 2)}\n`,
+      )?.error?.code,
+    ).toBe(429);
     const report = parseGeminiJson(`Loaded cached credentials.\n${geminiOk}\n`, {
       "gemini-2.5-pro": { input_per_mtok: 1.25, output_per_mtok: 10 },
     });

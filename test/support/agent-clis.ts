@@ -2,7 +2,7 @@
  * The real agent CLIs installed as devDependencies (versions pinned in package.json), and the
  * environment that points them at the scripted model server with an isolated HOME and a dummy key.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "../helpers/temp-repo.js";
@@ -14,10 +14,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 export const CLAUDE_BIN = path.join(root, "node_modules", ".bin", "claude");
 /** `node_modules/.bin/codex` (Codex CLI; a node launcher for its native binary). */
 export const CODEX_BIN = path.join(root, "node_modules", ".bin", "codex");
+/** `node_modules/.bin/gemini` (Gemini CLI, a node program). */
+export const GEMINI_BIN = path.join(root, "node_modules", ".bin", "gemini");
 
 /** A dummy key shaped like a real one, so redaction by value and by shape are both exercised. */
 export const FAKE_ANTHROPIC_KEY = "sk-ant-api03-FAKEfakeFAKEfake0123456789-test";
 export const FAKE_OPENAI_KEY = "sk-proj-FAKEfakeFAKEfake0123456789abcdef";
+export const FAKE_GEMINI_KEY = "AIzaSyFAKEfakeFAKEfake0123456789abcdefg";
 
 /** The installed version of a devDependency, from its package.json. */
 export function installedVersion(pkg: string): string {
@@ -67,3 +70,28 @@ export function promptValue(text: string, name: string): string {
   if (!m?.[1]) throw new Error(`the prompt has no ${name}:`);
   return m[1].trim();
 }
+
+/**
+ * Environment of the daemon in a gemini test: the server as GOOGLE_GEMINI_BASE_URL, the fake key, and
+ * a HOME whose ~/.gemini/settings.json picks API-key auth (a custom base URL otherwise selects a
+ * "gateway" auth the CLI refuses) and one API attempt (else a 429 is retried for minutes).
+ */
+export function geminiParentEnv(server: ModelServer, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const home = tempDir("fleet-home-");
+  mkdirSync(path.join(home, ".gemini"));
+  writeFileSync(
+    path.join(home, ".gemini", "settings.json"),
+    JSON.stringify({ security: { auth: { selectedType: "gemini-api-key" } }, general: { maxAttempts: 1 } }),
+  );
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    LANG: "C",
+    GOOGLE_GEMINI_BASE_URL: server.url,
+    GEMINI_API_KEY: FAKE_GEMINI_KEY,
+    ...extra,
+  };
+}
+
+/** The `env:` list a gemini agent file needs for {@link geminiParentEnv}. */
+export const GEMINI_ENV_NAMES = ["GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL"];

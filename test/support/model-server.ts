@@ -1,8 +1,9 @@
 /**
  * A scripted model server for tests: an HTTP server on 127.0.0.1 (random port) that speaks the
  * Anthropic Messages API (`POST /v1/messages`, streaming or not, plus `count_tokens` and `models`)
- * for the real `claude` CLI and the OpenAI Responses API (`POST /v1/responses`, streaming) for the real
- * `codex` CLI. Each conversation request takes the next step of that API's script: a reply (text
+ * for the real `claude` CLI, the OpenAI Responses API (`POST /v1/responses`, streaming) for the real
+ * `codex` CLI, and the Gemini API (`POST /v1beta/models/<model>:streamGenerateContent?alt=sse`) for
+ * Gemini CLI. Each conversation request takes the next step of that API's script: a reply (text
  * and/or tool calls, with token usage), an HTTP error (429, 401, 500…), or a hang (the request never
  * gets an answer). When a script runs out, `fallback` answers (default: a plain "done." reply).
  *
@@ -12,10 +13,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import {
-  anthropicError,
   anthropicMessage,
   anthropicStream,
-  openaiError,
+  errorBody,
+  geminiResponse,
+  geminiStream,
   openaiStream,
   type ToolCall,
   type Turn,
@@ -30,7 +32,7 @@ export type Step =
 
 /** A recorded request, as a step function sees it. */
 export interface ModelRequest {
-  api: "anthropic" | "openai";
+  api: "anthropic" | "openai" | "gemini";
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
@@ -47,6 +49,8 @@ export type ScriptEntry = Step | ((req: ModelRequest) => Step);
 export interface ModelServerScript {
   anthropic?: ScriptEntry[];
   openai?: ScriptEntry[];
+  /** Gemini API `streamGenerateContent` requests of the main model (see `geminiSide`). */
+  gemini?: ScriptEntry[];
   /** Answers every conversation request once a script is used up. Default: `{ text: "done." }`. */
   fallback?: ScriptEntry;
 }
@@ -58,7 +62,7 @@ export interface ModelServer {
   /** How many conversation requests found their script used up and got the fallback. */
   exhausted: number;
   /** Conversation requests answered so far, per API. */
-  answered: { anthropic: number; openai: number };
+  answered: { anthropic: number; openai: number; gemini: number };
   /** Stops listening and cuts every open connection (including hung ones). */
   close(): Promise<void>;
 }
@@ -75,7 +79,7 @@ function collectText(value: unknown, out: string[]): void {
 
 function requestText(body: Record<string, unknown> | null): string {
   const out: string[] = [];
-  collectText(body?.messages ?? body?.input ?? null, out);
+  collectText(body?.messages ?? body?.input ?? body?.contents ?? null, out);
   return out.join("\n");
 }
 
@@ -96,29 +100,12 @@ function sendError(
 ): void {
   const headers: Record<string, string> = {};
   if (step.retryAfterSeconds !== undefined) headers["retry-after"] = String(step.retryAfterSeconds);
-  const message = step.message ?? `scripted HTTP ${step.status}`;
-  if (api === "anthropic") {
-    const type =
-      step.errorType ??
-      (step.status === 429
-        ? "rate_limit_error"
-        : step.status === 401
-          ? "authentication_error"
-          : step.status === 529
-            ? "overloaded_error"
-            : "api_error");
-    sendJson(res, step.status, anthropicError(type, message), headers);
-  } else {
-    const code =
-      step.code ??
-      (step.status === 429
-        ? "rate_limit_exceeded"
-        : step.status === 401
-          ? "invalid_api_key"
-          : "server_error");
-    const type = step.errorType ?? (step.status === 401 ? "invalid_request_error" : code);
-    sendJson(res, step.status, openaiError(type, code, message), headers);
-  }
+  sendJson(
+    res,
+    step.status,
+    errorBody(api, step.status, step.message ?? `scripted HTTP ${step.status}`, step),
+    headers,
+  );
 }
 
 function toTurn(step: Extract<Step, { usage?: Partial<Usage> }>): Turn {
@@ -129,14 +116,26 @@ function toTurn(step: Extract<Step, { usage?: Partial<Usage> }>): Turn {
   };
 }
 
-/** Side requests of the Anthropic API that never consume a script step. */
-function answerAnthropicSide(req: ModelRequest, res: http.ServerResponse): boolean {
-  if (req.path.startsWith("/v1/messages/count_tokens")) {
-    sendJson(res, 200, { input_tokens: Math.ceil(req.text.length / 4) });
+/** Which API a path belongs to: `/v1/responses` OpenAI, `/v1beta/models/…` Gemini, else Anthropic. */
+function apiOf(path: string): ModelRequest["api"] {
+  if (path.startsWith("/v1/responses")) return "openai";
+  if (path.startsWith("/v1beta/") || /\/models\/[^/]+:/.test(path)) return "gemini";
+  return "anthropic";
+}
+
+/** Side requests that never consume a script step: token counts and model listings. */
+function answerSide(req: ModelRequest, res: http.ServerResponse): boolean {
+  const tokens = Math.ceil(req.text.length / 4);
+  if (req.api === "anthropic" && req.path.startsWith("/v1/messages/count_tokens")) {
+    sendJson(res, 200, { input_tokens: tokens });
     return true;
   }
-  if (req.method === "GET" && req.path.startsWith("/v1/models")) {
-    sendJson(res, 200, { data: [], has_more: false, first_id: null, last_id: null });
+  if (req.api === "gemini" && /:countTokens/i.test(req.path)) {
+    sendJson(res, 200, { totalTokens: tokens });
+    return true;
+  }
+  if (req.method === "GET" && /\/models\/?(\?|$)/.test(req.path)) {
+    sendJson(res, 200, { data: [], models: [], has_more: false, first_id: null, last_id: null });
     return true;
   }
   return false;
@@ -144,14 +143,18 @@ function answerAnthropicSide(req: ModelRequest, res: http.ServerResponse): boole
 
 /** Starts the server with `script`; resolves once it listens. */
 export async function startModelServer(script: ModelServerScript = {}): Promise<ModelServer> {
-  const queues = { anthropic: [...(script.anthropic ?? [])], openai: [...(script.openai ?? [])] };
+  const queues = {
+    anthropic: [...(script.anthropic ?? [])],
+    openai: [...(script.openai ?? [])],
+    gemini: [...(script.gemini ?? [])],
+  };
   const fallback: ScriptEntry = script.fallback ?? { text: "done." };
   const sockets = new Set<import("node:net").Socket>();
   const state: ModelServer = {
     url: "",
     requests: [],
     exhausted: 0,
-    answered: { anthropic: 0, openai: 0 },
+    answered: { anthropic: 0, openai: 0, gemini: 0 },
     close: async () => {},
   };
 
@@ -167,7 +170,7 @@ export async function startModelServer(script: ModelServerScript = {}): Promise<
         body = null;
       }
       const path = incoming.url ?? "/";
-      const api: ModelRequest["api"] = path.startsWith("/v1/responses") ? "openai" : "anthropic";
+      const api = apiOf(path);
       const req: ModelRequest = {
         api,
         method: incoming.method ?? "GET",
@@ -179,9 +182,12 @@ export async function startModelServer(script: ModelServerScript = {}): Promise<
       };
       state.requests.push(req);
 
-      if (api === "anthropic" && answerAnthropicSide(req, res)) return;
+      if (answerSide(req, res)) return;
       const isConversation =
-        req.method === "POST" && (path.startsWith("/v1/messages") || path.startsWith("/v1/responses"));
+        req.method === "POST" &&
+        (path.startsWith("/v1/messages") ||
+          path.startsWith("/v1/responses") ||
+          /:(stream)?generateContent\b/i.test(path));
       if (!isConversation) {
         // HEAD / connectivity probes and anything else: a harmless empty answer.
         sendJson(res, 200, {});
@@ -201,8 +207,16 @@ export async function startModelServer(script: ModelServerScript = {}): Promise<
         return;
       }
       const turn = toTurn(step);
-      const model = typeof body?.model === "string" ? body.model : "scripted-model";
-      if (api === "openai") {
+      const model =
+        typeof body?.model === "string"
+          ? body.model
+          : (/models\/([^:/?]+)/.exec(path)?.[1] ?? "scripted-model");
+      if (api === "gemini") {
+        if (/:streamGenerateContent/i.test(path)) {
+          res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+          res.end(geminiStream(turn, model));
+        } else sendJson(res, 200, geminiResponse(turn, model));
+      } else if (api === "openai") {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
         res.end(openaiStream(turn));
       } else if (body?.stream === true) {

@@ -198,3 +198,72 @@ export function openaiStream(turn: Turn): string {
 export function openaiError(type: string, code: string, message: string): unknown {
   return { error: { type, code, message, param: null } };
 }
+
+function geminiParts(turn: Turn): unknown[] {
+  const parts: unknown[] = [];
+  if (turn.text) parts.push({ text: turn.text });
+  for (const tool of turn.tools ?? []) {
+    parts.push({
+      functionCall: {
+        name: tool.name,
+        args: typeof tool.input === "string" ? { input: tool.input } : tool.input,
+      },
+    });
+  }
+  return parts;
+}
+
+/** One Gemini API `GenerateContentResponse` for `turn` (the body of generateContent, or one SSE chunk). */
+export function geminiResponse(turn: Turn, model: string): unknown {
+  return {
+    candidates: [{ content: { role: "model", parts: geminiParts(turn) }, finishReason: "STOP", index: 0 }],
+    usageMetadata: {
+      promptTokenCount: turn.usage.input_tokens,
+      candidatesTokenCount: turn.usage.output_tokens,
+      totalTokenCount: turn.usage.input_tokens + turn.usage.output_tokens,
+    },
+    modelVersion: model,
+    responseId: nextId("resp"),
+  };
+}
+
+/** A streamed Gemini API reply (`streamGenerateContent?alt=sse`): `data:` chunks, the last with usage. */
+export function geminiStream(turn: Turn, model: string): string {
+  return `data: ${JSON.stringify(geminiResponse(turn, model))}\r\n\r\n`;
+}
+
+/** A Gemini API error body, e.g. status `RESOURCE_EXHAUSTED` (429), `UNAUTHENTICATED` (401). */
+export function geminiError(code: number, status: string, message: string): unknown {
+  return { error: { code, message, status } };
+}
+
+const GEMINI_STATUS: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  503: "UNAVAILABLE",
+};
+
+/** The error body each API sends for HTTP `status` (`opts` may name the error type or code). */
+export function errorBody(
+  api: "anthropic" | "openai" | "gemini",
+  status: number,
+  message: string,
+  opts: { errorType?: string; code?: string } = {},
+): unknown {
+  if (api === "gemini") return geminiError(status, opts.code ?? GEMINI_STATUS[status] ?? "UNKNOWN", message);
+  if (api === "anthropic") {
+    const byStatus: Record<number, string> = {
+      429: "rate_limit_error",
+      401: "authentication_error",
+      529: "overloaded_error",
+    };
+    return anthropicError(opts.errorType ?? byStatus[status] ?? "api_error", message);
+  }
+  const code =
+    opts.code ??
+    (status === 429 ? "rate_limit_exceeded" : status === 401 ? "invalid_api_key" : "server_error");
+  return openaiError(opts.errorType ?? (status === 401 ? "invalid_request_error" : code), code, message);
+}

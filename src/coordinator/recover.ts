@@ -3,12 +3,14 @@
  * other coordinator of this clone is alive: every claim still marked active belongs to a dead one.
  *
  * 1. Agents a crash left behind are killed (the process groups recorded in claim files, checked
- *    against `/proc` on Linux), stale task locks removed, claims released — keeping their epochs, so
- *    anything a dead run might still try to land is refused.
+ *    against `/proc` on Linux) and stale task locks removed.
  * 2. Runs left `running` are recorded as `interrupted` (not an attempt) and their task goes back to
  *    `<phase> / ready`. A transition whose files were written but not committed is committed now
- *    (`recovered`), so it is finished rather than lost.
- * 3. Scratch folders (outputs, prompts) are emptied and stale worktree records pruned; checkouts and
+ *    (`recovered`), so it is finished rather than lost. Suspects: tasks with an active claim, tasks
+ *    that say `running`, and tasks with uncommitted run records.
+ * 3. The claims are released — keeping their epochs, so anything a dead run might still try to land
+ *    is refused.
+ * 4. Scratch folders (outputs, prompts) are emptied and stale worktree records pruned; checkouts and
  *    worktrees are reused or rebuilt from git facts when a phase next needs them.
  */
 import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
@@ -16,6 +18,7 @@ import path from "node:path";
 import { commitFleet } from "../git/commit-fleet.js";
 import { git } from "../git/run-git.js";
 import { settleRun } from "../lifecycle/run-transitions.js";
+import { isValidId } from "../store/ids.js";
 import {
   acceptanceFilesDir,
   acceptancePath,
@@ -35,7 +38,7 @@ import { readClaims, writeClaim } from "./claims.js";
 import type { CoordinatorContext } from "./context.js";
 import { killTaskProcesses } from "./orphans.js";
 import { finishedRun } from "./run-records.js";
-import { outputsDir, promptsDir, taskRuntime } from "./runtime-dirs.js";
+import { outputsDir, promptsDir } from "./runtime-dirs.js";
 
 /** What recovery did. */
 export interface Recovery {
@@ -103,9 +106,25 @@ async function recoverTask(
   });
 }
 
+/** Ids of tasks with run records not yet committed: only the coordinator writes runs, so each is ours. */
+async function uncommittedRuns(ctx: CoordinatorContext): Promise<string[]> {
+  const runs = relativeToRoot(ctx.paths.root, ctx.paths.runs);
+  const out = await git(["status", "--porcelain", "-z", "--untracked-files=all", "--", runs], {
+    cwd: ctx.repo.root,
+  });
+  const ids = new Set<string>();
+  for (const entry of out.stdout.split("\0")) {
+    const rel = entry.slice(3);
+    const id = rel.startsWith(`${runs}/`) ? rel.slice(runs.length + 1).split("/")[0] : undefined;
+    if (id && isValidId(id)) ids.add(id);
+  }
+  return [...ids];
+}
+
 /**
  * Recovers the clone after a crash (see the module comment). Call it once, holding the daemon lease,
- * before the first reconcile.
+ * before the first reconcile. Claims are released only after their tasks are fixed, so recovery
+ * killed half-way simply starts over next time.
  */
 export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   const { commonDir } = ctx.repo;
@@ -113,25 +132,24 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   mkdirSync(rt.locks, { recursive: true });
   const rtDir = realpathSync(rt.dir);
   const out: Recovery = { released: [], killed: [], interrupted: [], committed: [] };
-  const suspects = new Set<string>();
-  await withStateLock(commonDir, async () => {
-    for (const [id, claim] of readClaims(commonDir)) {
-      rmSync(taskRuntime(commonDir, id).lockDir, { recursive: true, force: true });
-      if (!claim.active) continue;
-      out.killed.push(...killTaskProcesses(rtDir, id, claim.pgids));
-      await writeClaim(commonDir, { ...claim, active: false });
-      out.released.push(id);
-      suspects.add(id);
-    }
-  });
+  const active = [...readClaims(commonDir).values()].filter((c) => c.active);
+  for (const claim of active) out.killed.push(...killTaskProcesses(rtDir, claim.task, claim.pgids));
   for (const name of readdirSync(rt.locks))
     if (name.startsWith("task-")) rmSync(path.join(rt.locks, name), { recursive: true, force: true });
+  const suspects = new Set(active.map((c) => c.task));
   for (const [id, task] of readTasks(ctx.paths).tasks) if (task.record.status === "running") suspects.add(id);
+  for (const id of await uncommittedRuns(ctx)) suspects.add(id);
   for (const id of [...suspects].sort()) {
     const fixed = await recoverTask(ctx, id, "the daemon stopped before the run ended");
     if (fixed.interrupted) out.interrupted.push(id);
     else if (fixed.commit) out.committed.push(id);
   }
+  await withStateLock(commonDir, async () => {
+    for (const claim of active) {
+      await writeClaim(commonDir, { ...claim, active: false });
+      out.released.push(claim.task);
+    }
+  });
   rmSync(outputsDir(commonDir), { recursive: true, force: true });
   rmSync(promptsDir(commonDir), { recursive: true, force: true });
   await git(["worktree", "prune"], { cwd: ctx.repo.root });

@@ -153,4 +153,47 @@ describe("recover", () => {
       "status: awaiting-approval",
     );
   });
+
+  it("finds a run record left uncommitted even when no claim or task says running", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    const paths = fleetPaths(root);
+    writeTaskFile(root, { id: "lost", phase: "idea", status: "ready" });
+    gitOut(root, "add", ".fleet");
+    gitOut(root, "commit", "-q", "-m", "idea");
+    // Killed between writing the run record and the task (an earlier recovery already released the claim).
+    await writeRun(
+      paths,
+      startedRun({
+        task: "lost",
+        seq: 1,
+        phase: "research",
+        agent: "researcher",
+        runner: "command",
+        model: null,
+        attempt: 1,
+        epoch: 1,
+        started: new Date(),
+        log: "x",
+      }),
+      "",
+    );
+    await writeClaim(repo.commonDir, {
+      ...newClaim("lost", 1, { phase: null, agent: null, seq: null, started: null }),
+      active: false,
+    });
+    const r = await recover({
+      repo,
+      paths,
+      env: {},
+      getRunner: () => {
+        throw new Error("no");
+      },
+      emit: () => {},
+      now: () => new Date(),
+    });
+    expect(r.interrupted).toEqual(["lost"]);
+    expect(readRuns(paths, "lost")[0]?.record.outcome).toBe("interrupted");
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
+  });
 });

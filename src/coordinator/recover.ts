@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { commitFleet } from "../git/commit-fleet.js";
 import { git } from "../git/run-git.js";
-import { settleRun } from "../lifecycle/run-transitions.js";
+import { eventOfOutcome, settleRun } from "../lifecycle/run-transitions.js";
 import { isValidId } from "../store/ids.js";
 import {
   acceptanceFilesDir,
@@ -35,7 +35,7 @@ import type { WorkPhase } from "../store/schemas/common.js";
 import { withStateLock } from "../store/state-lock.js";
 import { writeRun, writeTask } from "../store/write-records.js";
 import { readClaims, writeClaim } from "./claims.js";
-import type { CoordinatorContext } from "./context.js";
+import { agentLabel, type CoordinatorContext } from "./context.js";
 import { killTaskProcesses } from "./orphans.js";
 import { finishedRun } from "./run-records.js";
 import { outputsDir, promptsDir } from "./runtime-dirs.js";
@@ -92,13 +92,28 @@ async function recoverTask(
       await writeTask(ctx.paths, settled.task, task.body);
       interrupted = true;
     }
+    // A run that ended but whose landing was never committed is committed now, under its own event.
+    const last = interrupted ? undefined : readRuns(ctx.paths, id).at(-1)?.record;
+    const named = last && task && WORK.has(last.phase) ? last : undefined;
     const commit = await commitFleet(ctx.repo, {
       event: {
         task: id,
-        phase: task?.record.phase ?? "fleet",
-        event: interrupted ? "interrupted" : "recovered",
+        phase: named?.phase ?? task?.record.phase ?? "fleet",
+        event: interrupted
+          ? "interrupted"
+          : named && task
+            ? eventOfOutcome(named.phase as WorkPhase, named.outcome, task.record)
+            : "recovered",
         title: task?.record.title,
-        body: reason,
+        body: interrupted ? reason : "committed on restart: the daemon stopped before it could",
+        ...(named
+          ? {
+              agent: agentLabel(named.agent, named.runner, named.model),
+              run: named.seq,
+              epoch: named.epoch,
+              costUsd: named.cost.usd,
+            }
+          : {}),
       },
       paths: taskPaths(ctx, id),
     });

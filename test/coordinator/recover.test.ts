@@ -147,7 +147,10 @@ describe("recover", () => {
       now: () => new Date(),
     });
     expect(r).toMatchObject({ released: ["half"], interrupted: [], committed: ["half"] });
-    expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("recovered");
+    const trailers = gitOut(root, "log", "-1", "--format=%(trailers:only,unfold)");
+    expect(trailers).toContain("Fleet-Event: proposed");
+    expect(trailers).toContain("Fleet-Agent: planner (command)");
+    expect(trailers).toContain("Fleet-Run: 2");
     expect(gitOut(root, "status", "--porcelain")).toBe("");
     expect(readFileSync(path.join(root, ".fleet/queue/half.md"), "utf8")).toContain(
       "status: awaiting-approval",

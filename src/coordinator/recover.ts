@@ -10,8 +10,9 @@
  *    that say `running`, and tasks with uncommitted run records.
  * 3. The claims are released — keeping their epochs, so anything a dead run might still try to land
  *    is refused.
- * 4. Scratch folders (outputs, prompts) are emptied and stale worktree records pruned; checkouts and
- *    worktrees are reused or rebuilt from git facts when a phase next needs them.
+ * 4. Scratch folders (outputs, prompts) and temp files of cut-short atomic writes under `.fleet/` are
+ *    removed, and stale worktree records pruned; checkouts and worktrees are reused or rebuilt from
+ *    git facts when a phase next needs them.
  */
 import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -121,19 +122,28 @@ async function recoverTask(
   });
 }
 
-/** Ids of tasks with run records not yet committed: only the coordinator writes runs, so each is ours. */
-async function uncommittedRuns(ctx: CoordinatorContext): Promise<string[]> {
+/** A temp file of an atomic write cut short (`x.md.1234567890`, write-file-atomic's naming). */
+const ATOMIC_LEFTOVER = /^.+\.[^./]+\.\d{1,10}$/;
+
+/**
+ * What `git status` shows uncommitted under `.fleet/`: tasks with run records not yet committed (only
+ * the coordinator writes runs, so each is ours) and temp files of atomic writes a crash cut short.
+ */
+async function uncommitted(ctx: CoordinatorContext): Promise<{ runTasks: string[]; leftovers: string[] }> {
+  const fleet = relativeToRoot(ctx.paths.root, ctx.paths.fleet);
   const runs = relativeToRoot(ctx.paths.root, ctx.paths.runs);
-  const out = await git(["status", "--porcelain", "-z", "--untracked-files=all", "--", runs], {
+  const out = await git(["status", "--porcelain", "-z", "--untracked-files=all", "--", fleet], {
     cwd: ctx.repo.root,
   });
   const ids = new Set<string>();
+  const leftovers: string[] = [];
   for (const entry of out.stdout.split("\0")) {
     const rel = entry.slice(3);
+    if (entry.startsWith("?? ") && ATOMIC_LEFTOVER.test(path.basename(rel))) leftovers.push(rel);
     const id = rel.startsWith(`${runs}/`) ? rel.slice(runs.length + 1).split("/")[0] : undefined;
     if (id && isValidId(id)) ids.add(id);
   }
-  return [...ids];
+  return { runTasks: [...ids], leftovers };
 }
 
 /**
@@ -153,7 +163,9 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
     if (name.startsWith("task-")) rmSync(path.join(rt.locks, name), { recursive: true, force: true });
   const suspects = new Set(active.map((c) => c.task));
   for (const [id, task] of readTasks(ctx.paths).tasks) if (task.record.status === "running") suspects.add(id);
-  for (const id of await uncommittedRuns(ctx)) suspects.add(id);
+  const loose = await uncommitted(ctx);
+  for (const rel of loose.leftovers) rmSync(path.join(ctx.paths.root, rel), { force: true });
+  for (const id of loose.runTasks) suspects.add(id);
   for (const id of [...suspects].sort()) {
     const fixed = await recoverTask(ctx, id, "the daemon stopped before the run ended");
     if (fixed.interrupted) out.interrupted.push(id);

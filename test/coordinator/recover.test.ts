@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newClaim, readClaim, writeClaim } from "../../src/coordinator/claims.js";
@@ -185,6 +185,8 @@ describe("recover", () => {
       ...newClaim("lost", 1, { phase: null, agent: null, seq: null, started: null }),
       active: false,
     });
+    // …and an atomic write cut short: its temp file beside the target.
+    writeFileSync(path.join(root, ".fleet/queue/lost.md.1094430841"), "---\nid: lo");
     const r = await recover({
       repo,
       paths,
@@ -197,6 +199,7 @@ describe("recover", () => {
     });
     expect(r.interrupted).toEqual(["lost"]);
     expect(readRuns(paths, "lost")[0]?.record.outcome).toBe("interrupted");
+    expect(existsSync(path.join(root, ".fleet/queue/lost.md.1094430841"))).toBe(false);
     expect(gitOut(root, "status", "--porcelain")).toBe("");
   });
 });

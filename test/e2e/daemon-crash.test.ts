@@ -111,7 +111,7 @@ describe("fleet watch after kill -9", () => {
     const implemented = () => ids.every((id) => stateOf(f, id) === "ship / ready");
     await waitFor("both implemented", implemented, 45_000, () => explain(last));
     last.child.kill("SIGTERM");
-    expect(await last.exited).toBe(0);
+    expect(await last.exited, `stdout:\n${last.out()}\nstderr:\n${last.err()}`).toBe(0);
 
     expect(kills.length).toBeGreaterThan(0);
     expect(f.logLines().filter((l) => l.startsWith("OVERLAP"))).toEqual([]);

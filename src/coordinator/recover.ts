@@ -3,19 +3,23 @@
  * other coordinator of this clone is alive: every claim still marked active belongs to a dead one.
  *
  * 1. Agents a crash left behind are killed (the process groups recorded in claim files, checked
- *    against `/proc` on Linux), stale task locks removed, claims released — keeping their epochs, so
- *    anything a dead run might still try to land is refused.
+ *    against `/proc` on Linux) and stale task locks removed.
  * 2. Runs left `running` are recorded as `interrupted` (not an attempt) and their task goes back to
  *    `<phase> / ready`. A transition whose files were written but not committed is committed now
- *    (`recovered`), so it is finished rather than lost.
- * 3. Scratch folders (outputs, prompts) are emptied and stale worktree records pruned; checkouts and
- *    worktrees are reused or rebuilt from git facts when a phase next needs them.
+ *    (`recovered`), so it is finished rather than lost. Suspects: tasks with an active claim, tasks
+ *    that say `running`, and tasks with uncommitted run records.
+ * 3. The claims are released — keeping their epochs, so anything a dead run might still try to land
+ *    is refused.
+ * 4. Scratch folders (outputs, prompts) and temp files of cut-short atomic writes under `.fleet/` are
+ *    removed, and stale worktree records pruned; checkouts and worktrees are reused or rebuilt from
+ *    git facts when a phase next needs them.
  */
 import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { commitFleet } from "../git/commit-fleet.js";
 import { git } from "../git/run-git.js";
-import { settleRun } from "../lifecycle/run-transitions.js";
+import { eventOfOutcome, settleRun } from "../lifecycle/run-transitions.js";
+import { isValidId } from "../store/ids.js";
 import {
   acceptanceFilesDir,
   acceptancePath,
@@ -32,10 +36,10 @@ import type { WorkPhase } from "../store/schemas/common.js";
 import { withStateLock } from "../store/state-lock.js";
 import { writeRun, writeTask } from "../store/write-records.js";
 import { readClaims, writeClaim } from "./claims.js";
-import type { CoordinatorContext } from "./context.js";
+import { agentLabel, type CoordinatorContext } from "./context.js";
 import { killTaskProcesses } from "./orphans.js";
 import { finishedRun } from "./run-records.js";
-import { outputsDir, promptsDir, taskRuntime } from "./runtime-dirs.js";
+import { outputsDir, promptsDir } from "./runtime-dirs.js";
 
 /** What recovery did. */
 export interface Recovery {
@@ -89,13 +93,28 @@ async function recoverTask(
       await writeTask(ctx.paths, settled.task, task.body);
       interrupted = true;
     }
+    // A run that ended but whose landing was never committed is committed now, under its own event.
+    const last = interrupted ? undefined : readRuns(ctx.paths, id).at(-1)?.record;
+    const named = last && task && WORK.has(last.phase) ? last : undefined;
     const commit = await commitFleet(ctx.repo, {
       event: {
         task: id,
-        phase: task?.record.phase ?? "fleet",
-        event: interrupted ? "interrupted" : "recovered",
+        phase: named?.phase ?? task?.record.phase ?? "fleet",
+        event: interrupted
+          ? "interrupted"
+          : named && task
+            ? eventOfOutcome(named.phase as WorkPhase, named.outcome, task.record)
+            : "recovered",
         title: task?.record.title,
-        body: reason,
+        body: interrupted ? reason : "committed on restart: the daemon stopped before it could",
+        ...(named
+          ? {
+              agent: agentLabel(named.agent, named.runner, named.model),
+              run: named.seq,
+              epoch: named.epoch,
+              costUsd: named.cost.usd,
+            }
+          : {}),
       },
       paths: taskPaths(ctx, id),
     });
@@ -103,9 +122,34 @@ async function recoverTask(
   });
 }
 
+/** A temp file of an atomic write cut short (`x.md.1234567890`, write-file-atomic's naming). */
+const ATOMIC_LEFTOVER = /^.+\.[^./]+\.\d{1,10}$/;
+
+/**
+ * What `git status` shows uncommitted under `.fleet/`: tasks with run records not yet committed (only
+ * the coordinator writes runs, so each is ours) and temp files of atomic writes a crash cut short.
+ */
+async function uncommitted(ctx: CoordinatorContext): Promise<{ runTasks: string[]; leftovers: string[] }> {
+  const fleet = relativeToRoot(ctx.paths.root, ctx.paths.fleet);
+  const runs = relativeToRoot(ctx.paths.root, ctx.paths.runs);
+  const out = await git(["status", "--porcelain", "-z", "--untracked-files=all", "--", fleet], {
+    cwd: ctx.repo.root,
+  });
+  const ids = new Set<string>();
+  const leftovers: string[] = [];
+  for (const entry of out.stdout.split("\0")) {
+    const rel = entry.slice(3);
+    if (entry.startsWith("?? ") && ATOMIC_LEFTOVER.test(path.basename(rel))) leftovers.push(rel);
+    const id = rel.startsWith(`${runs}/`) ? rel.slice(runs.length + 1).split("/")[0] : undefined;
+    if (id && isValidId(id)) ids.add(id);
+  }
+  return { runTasks: [...ids], leftovers };
+}
+
 /**
  * Recovers the clone after a crash (see the module comment). Call it once, holding the daemon lease,
- * before the first reconcile.
+ * before the first reconcile. Claims are released only after their tasks are fixed, so recovery
+ * killed half-way simply starts over next time.
  */
 export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   const { commonDir } = ctx.repo;
@@ -115,25 +159,26 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   mkdirSync(rt.work, { recursive: true, mode: 0o700 });
   const roots = [rtDir, realpathSync(rt.work)];
   const out: Recovery = { released: [], killed: [], interrupted: [], committed: [] };
-  const suspects = new Set<string>();
-  await withStateLock(commonDir, async () => {
-    for (const [id, claim] of readClaims(commonDir)) {
-      rmSync(taskRuntime(commonDir, id).lockDir, { recursive: true, force: true });
-      if (!claim.active) continue;
-      out.killed.push(...killTaskProcesses(roots, id, claim.pgids));
-      await writeClaim(commonDir, { ...claim, active: false });
-      out.released.push(id);
-      suspects.add(id);
-    }
-  });
+  const active = [...readClaims(commonDir).values()].filter((c) => c.active);
+  for (const claim of active) out.killed.push(...killTaskProcesses(roots, claim.task, claim.pgids));
   for (const name of readdirSync(rt.locks))
     if (name.startsWith("task-")) rmSync(path.join(rt.locks, name), { recursive: true, force: true });
+  const suspects = new Set(active.map((c) => c.task));
   for (const [id, task] of readTasks(ctx.paths).tasks) if (task.record.status === "running") suspects.add(id);
+  const loose = await uncommitted(ctx);
+  for (const rel of loose.leftovers) rmSync(path.join(ctx.paths.root, rel), { force: true });
+  for (const id of loose.runTasks) suspects.add(id);
   for (const id of [...suspects].sort()) {
     const fixed = await recoverTask(ctx, id, "the daemon stopped before the run ended");
     if (fixed.interrupted) out.interrupted.push(id);
     else if (fixed.commit) out.committed.push(id);
   }
+  await withStateLock(commonDir, async () => {
+    for (const claim of active) {
+      await writeClaim(commonDir, { ...claim, active: false });
+      out.released.push(claim.task);
+    }
+  });
   rmSync(outputsDir(commonDir), { recursive: true, force: true });
   rmSync(promptsDir(commonDir), { recursive: true, force: true });
   await git(["worktree", "prune"], { cwd: ctx.repo.root });

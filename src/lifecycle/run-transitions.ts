@@ -138,3 +138,32 @@ export function settleRun(
       };
   }
 }
+
+/**
+ * The audit event a run's outcome stands for, given the task it left behind: what {@link settleRun}
+ * named it. Recovery uses it to commit a transition that was written but not committed under its
+ * own name.
+ */
+export function eventOfOutcome(
+  phase: WorkPhase,
+  outcome: Outcome,
+  task: Pick<Task, "status" | "question">,
+): string {
+  switch (outcome) {
+    case "finished":
+    case "passed":
+      return ADVANCE_EVENT[phase];
+    case "failed":
+    case "timeout":
+    case "rejected":
+      return task.status === "failed" ? "failed" : "retrying";
+    case "blocked":
+      return task.question ? "asked" : "blocked";
+    case "try-later":
+      return "deferred";
+    case "running":
+      return "started";
+    default:
+      return outcome;
+  }
+}

@@ -98,7 +98,9 @@ export async function acquireLease(commonDir: string, command: string): Promise<
         await writeFileAtomically(runtimePaths(commonDir).daemon, `${JSON.stringify(holder, null, 2)}\n`);
       return got;
     },
-    { waitMs: 10_000, what: "another fleet daemon starting" },
+    // Held for milliseconds: stale after 5 s, so even a holder killed before it could record itself
+    // (see file-lock.ts) delays the next start by 5 s at most.
+    { waitMs: 30_000, staleMs: 5_000, what: "another fleet daemon starting" },
   );
   if (!release) {
     const h = readLease(commonDir);

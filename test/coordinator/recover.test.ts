@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newClaim, readClaim, writeClaim } from "../../src/coordinator/claims.js";
@@ -147,10 +147,59 @@ describe("recover", () => {
       now: () => new Date(),
     });
     expect(r).toMatchObject({ released: ["half"], interrupted: [], committed: ["half"] });
-    expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("recovered");
+    const trailers = gitOut(root, "log", "-1", "--format=%(trailers:only,unfold)");
+    expect(trailers).toContain("Fleet-Event: proposed");
+    expect(trailers).toContain("Fleet-Agent: planner (command)");
+    expect(trailers).toContain("Fleet-Run: 2");
     expect(gitOut(root, "status", "--porcelain")).toBe("");
     expect(readFileSync(path.join(root, ".fleet/queue/half.md"), "utf8")).toContain(
       "status: awaiting-approval",
     );
+  });
+
+  it("finds a run record left uncommitted even when no claim or task says running", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    const paths = fleetPaths(root);
+    writeTaskFile(root, { id: "lost", phase: "idea", status: "ready" });
+    gitOut(root, "add", ".fleet");
+    gitOut(root, "commit", "-q", "-m", "idea");
+    // Killed between writing the run record and the task (an earlier recovery already released the claim).
+    await writeRun(
+      paths,
+      startedRun({
+        task: "lost",
+        seq: 1,
+        phase: "research",
+        agent: "researcher",
+        runner: "command",
+        model: null,
+        attempt: 1,
+        epoch: 1,
+        started: new Date(),
+        log: "x",
+      }),
+      "",
+    );
+    await writeClaim(repo.commonDir, {
+      ...newClaim("lost", 1, { phase: null, agent: null, seq: null, started: null }),
+      active: false,
+    });
+    // …and an atomic write cut short: its temp file beside the target.
+    writeFileSync(path.join(root, ".fleet/queue/lost.md.1094430841"), "---\nid: lo");
+    const r = await recover({
+      repo,
+      paths,
+      env: {},
+      getRunner: () => {
+        throw new Error("no");
+      },
+      emit: () => {},
+      now: () => new Date(),
+    });
+    expect(r.interrupted).toEqual(["lost"]);
+    expect(readRuns(paths, "lost")[0]?.record.outcome).toBe("interrupted");
+    expect(existsSync(path.join(root, ".fleet/queue/lost.md.1094430841"))).toBe(false);
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
   });
 });

@@ -10,6 +10,7 @@ import { agentWorkDir } from "../../src/store/paths.js";
 import { fleetOk } from "../helpers/run-fleet.js";
 import { gitOut } from "../helpers/temp-repo.js";
 import {
+  type Daemon,
   dropIdea,
   e2eFleet,
   isAlive,
@@ -73,16 +74,29 @@ describe("fleet watch after kill -9", () => {
     dropIdea(f.root, "farewell", "status: ready\n", "Say goodbye");
     const ids = ["greet", "farewell"];
     const kills: string[] = [];
+    const explain = (d: Daemon) =>
+      [
+        ...ids.map(
+          (id) =>
+            `${id}: ${stateOf(f, id)}; runs ${f
+              .runs(id)
+              .map((r) => `${r.record.seq}-${r.record.phase}:${r.record.outcome}`)
+              .join(" ")}`,
+        ),
+        `states after each kill: ${kills.join(" | ")}`,
+        `daemon out:\n${d.out()}\ndaemon err:\n${d.err()}`,
+      ].join("\n");
     // Kill the daemon at ever-shifting moments until both plans wait for a person.
     for (let i = 0; !ids.every((id) => stateOf(f, id) === "plan / awaiting-approval"); i++) {
       const d = startFleet(f.root);
-      await new Promise((r) => setTimeout(r, 400 + ((i * 373) % 1100)));
+      await new Promise((r) => setTimeout(r, 700 + ((i * 373) % 2000)));
       d.child.kill("SIGKILL");
       await d.exited;
       kills.push(ids.map((id) => stateOf(f, id)).join(", "));
       if (i >= 8) {
         const last = startFleet(f.root);
-        await waitFor("both plans", () => ids.every((id) => stateOf(f, id) === "plan / awaiting-approval"));
+        const planned = () => ids.every((id) => stateOf(f, id) === "plan / awaiting-approval");
+        await waitFor("both plans", planned, 45_000, () => explain(last));
         last.child.kill("SIGTERM");
         await last.exited;
       }
@@ -93,11 +107,13 @@ describe("fleet watch after kill -9", () => {
       await new Promise((r) => setTimeout(r, 500 + i * 450));
       d.child.kill("SIGKILL");
       await d.exited;
+      kills.push(ids.map((id) => stateOf(f, id)).join(", "));
     }
     const last = startFleet(f.root);
-    await waitFor("both shipped", () => ids.every((id) => stateOf(f, id) === "done / ready"));
+    const shipped = () => ids.every((id) => stateOf(f, id) === "done / ready");
+    await waitFor("both shipped", shipped, 45_000, () => explain(last));
     last.child.kill("SIGTERM");
-    expect(await last.exited).toBe(0);
+    expect(await last.exited, `stdout:\n${last.out()}\nstderr:\n${last.err()}`).toBe(0);
 
     expect(kills.length).toBeGreaterThan(0);
     expect(f.logLines().filter((l) => l.startsWith("OVERLAP"))).toEqual([]);

@@ -175,8 +175,16 @@ export function startFleet(root: string, args: string[] = ["watch"], env: NodeJS
   return { child, out: () => out, err: () => err, exited };
 }
 
-/** Polls `check` every 100 ms until it returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 45_000): Promise<void> {
+/**
+ * Polls `check` every 100 ms until it returns true; fails with `what` (and `explain()`, to see the
+ * state that never came right) after `timeoutMs`.
+ */
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 45_000,
+  explain: () => string = () => "",
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     let ok = false;
@@ -186,7 +194,7 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 45
       ok = false;
     }
     if (ok) return;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}\n${explain()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -14,7 +14,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { usdFromTokens } from "../lifecycle/cost.js";
 import { prepareAttemptFiles } from "./attempt-files.js";
-import { type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
+import { baseOutcome, type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
 import {
   type CliSetup,
   classifyFailureText,
@@ -22,7 +22,6 @@ import {
   notLoggedInReason,
   retryAfterFromText,
 } from "./failure-class.js";
-import { resultFromSpawn } from "./outcome.js";
 import type { AgentRunRequest, AgentRunResult } from "./types.js";
 
 export const AIDER_SETUP: CliSetup = {
@@ -96,21 +95,21 @@ export function parseAiderUsage(output: string): AiderUsage {
 
 /** Maps how aider ended and what it printed to a runner result. */
 export function aiderOutcome(req: AgentRunRequest, run: CliRun, output: string): AgentRunResult {
-  const program = programOf(req, AIDER_SETUP.program)[0] ?? AIDER_SETUP.program;
-  const base = resultFromSpawn(run.spawned, {
-    agentName: req.agentName,
-    program,
-    cwd: req.cwd,
-    timeoutMs: req.agent.timeout,
-    idleTimeoutMs: req.agent.idle_timeout,
-    signal: req.signal,
-  });
+  const base = baseOutcome(req, run, AIDER_SETUP.program);
   const usage = parseAiderUsage(output);
   const tokens = { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens };
   const usd = usage.sessionUsd ?? usdFromTokens(req.prices ?? {}, req.agent.model, tokens);
   const fields = { ...base, cost: { usd, ...tokens } };
   if (run.spawned.spawnError?.what === "program") {
-    return { ...fields, outcome: "blocked", reason: notInstalledReason(AIDER_SETUP, req.agentName, program) };
+    return {
+      ...fields,
+      outcome: "blocked",
+      reason: notInstalledReason(
+        AIDER_SETUP,
+        req.agentName,
+        programOf(req, AIDER_SETUP.program)[0] ?? AIDER_SETUP.program,
+      ),
+    };
   }
   if (run.spawned.spawnError || base.outcome === "aborted" || base.outcome === "timeout") return fields;
   const errorLine =

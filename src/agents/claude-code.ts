@@ -16,7 +16,7 @@
  */
 
 import { prepareAttemptFiles } from "./attempt-files.js";
-import { type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
+import { baseOutcome, type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
 import {
   type CliSetup,
   classifyFailureText,
@@ -26,7 +26,6 @@ import {
   notLoggedInReason,
   retryAfterFromText,
 } from "./failure-class.js";
-import { resultFromSpawn } from "./outcome.js";
 import { type ClaudeStreamSummary, emptyClaudeSummary, readClaudeLine } from "./stream-json.js";
 import type { AgentRunRequest, AgentRunResult } from "./types.js";
 
@@ -103,15 +102,7 @@ function failureKind(s: ClaudeStreamSummary, text: string): FailureKind {
 
 /** Maps how the CLI ended and what its stream said to a runner result. Pure but for the clock. */
 export function claudeOutcome(req: AgentRunRequest, run: CliRun, s: ClaudeStreamSummary): AgentRunResult {
-  const program = programOf(req, CLAUDE_SETUP.program)[0] ?? CLAUDE_SETUP.program;
-  const base = resultFromSpawn(run.spawned, {
-    agentName: req.agentName,
-    program,
-    cwd: req.cwd,
-    timeoutMs: req.agent.timeout,
-    idleTimeoutMs: req.agent.idle_timeout,
-    signal: req.signal,
-  });
+  const base = baseOutcome(req, run, CLAUDE_SETUP.program);
   const fields = {
     ...base,
     cost: { usd: s.costUsd, input_tokens: s.inputTokens, output_tokens: s.outputTokens },
@@ -122,7 +113,11 @@ export function claudeOutcome(req: AgentRunRequest, run: CliRun, s: ClaudeStream
     return {
       ...fields,
       outcome: "blocked",
-      reason: notInstalledReason(CLAUDE_SETUP, req.agentName, program),
+      reason: notInstalledReason(
+        CLAUDE_SETUP,
+        req.agentName,
+        programOf(req, CLAUDE_SETUP.program)[0] ?? CLAUDE_SETUP.program,
+      ),
     };
   }
   if (run.spawned.spawnError || base.outcome === "aborted" || base.outcome === "timeout") return fields;

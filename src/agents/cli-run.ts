@@ -8,10 +8,11 @@ import { closeSync, mkdirSync, openSync, realpathSync, writeSync } from "node:fs
 import path from "node:path";
 import { prepareAttemptFiles, transcriptHeader } from "./attempt-files.js";
 import { agentEnvFor } from "./env.js";
+import { resultFromSpawn } from "./outcome.js";
 import { lastLine, type OutputStream } from "./output-capture.js";
 import { makeRedactor, type Redactor } from "./redact.js";
 import { type SpawnResult, spawnProcess } from "./spawn.js";
-import type { AgentRunRequest } from "./types.js";
+import type { AgentRunRequest, AgentRunResult } from "./types.js";
 
 /** One CLI invocation of an attempt. */
 export interface CliInvocation {
@@ -120,4 +121,19 @@ export function whereSection(req: AgentRunRequest): string {
     `- Write answer files (and question.md, if you must ask) into FLEET_OUTPUT_DIR, by its absolute path.`,
     "",
   ].join("\n");
+}
+
+/**
+ * The part of a CLI runner's result that comes from how its process ended (exit code, timeouts, abort,
+ * a missing program), before the runner adds what the CLI's own output said (cost, session, message).
+ */
+export function baseOutcome(req: AgentRunRequest, run: CliRun, defaultProgram: string): AgentRunResult {
+  return resultFromSpawn(run.spawned, {
+    agentName: req.agentName,
+    program: programOf(req, defaultProgram)[0] ?? defaultProgram,
+    cwd: req.cwd,
+    timeoutMs: req.agent.timeout,
+    idleTimeoutMs: req.agent.idle_timeout,
+    signal: req.signal,
+  });
 }

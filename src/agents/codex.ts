@@ -18,7 +18,16 @@
  */
 import { usdFromTokens } from "../lifecycle/cost.js";
 import { prepareAttemptFiles } from "./attempt-files.js";
-import { type CliRun, cliEnv, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
+import {
+  baseOutcome,
+  type CliRun,
+  cliEnv,
+  lastSaid,
+  programOf,
+  realPath,
+  runCli,
+  whereSection,
+} from "./cli-run.js";
 import { type CodexSummary, emptyCodexSummary, readCodexLine } from "./codex-events.js";
 import {
   type CliSetup,
@@ -27,7 +36,6 @@ import {
   notLoggedInReason,
   retryAfterFromText,
 } from "./failure-class.js";
-import { resultFromSpawn } from "./outcome.js";
 import type { AgentRunRequest, AgentRunResult } from "./types.js";
 
 export const CODEX_SETUP: CliSetup = {
@@ -68,15 +76,7 @@ export function codexArgs(req: AgentRunRequest, env: Readonly<Record<string, str
 
 /** Maps how `codex exec` ended and what its events said to a runner result. */
 export function codexOutcome(req: AgentRunRequest, run: CliRun, s: CodexSummary): AgentRunResult {
-  const program = programOf(req, CODEX_SETUP.program)[0] ?? CODEX_SETUP.program;
-  const base = resultFromSpawn(run.spawned, {
-    agentName: req.agentName,
-    program,
-    cwd: req.cwd,
-    timeoutMs: req.agent.timeout,
-    idleTimeoutMs: req.agent.idle_timeout,
-    signal: req.signal,
-  });
+  const base = baseOutcome(req, run, CODEX_SETUP.program);
   const tokens = { input_tokens: s.inputTokens, output_tokens: s.outputTokens };
   const fields = {
     ...base,
@@ -85,7 +85,15 @@ export function codexOutcome(req: AgentRunRequest, run: CliRun, s: CodexSummary)
     finalMessage: s.finalMessage === null ? null : run.redact(s.finalMessage),
   };
   if (run.spawned.spawnError?.what === "program") {
-    return { ...fields, outcome: "blocked", reason: notInstalledReason(CODEX_SETUP, req.agentName, program) };
+    return {
+      ...fields,
+      outcome: "blocked",
+      reason: notInstalledReason(
+        CODEX_SETUP,
+        req.agentName,
+        programOf(req, CODEX_SETUP.program)[0] ?? CODEX_SETUP.program,
+      ),
+    };
   }
   if (run.spawned.spawnError || base.outcome === "aborted" || base.outcome === "timeout") return fields;
   if (s.turnCompleted && !s.failure && run.spawned.exitCode === 0)

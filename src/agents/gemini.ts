@@ -14,7 +14,7 @@
  */
 import { roundUsd, usdFromTokens } from "../lifecycle/cost.js";
 import { prepareAttemptFiles } from "./attempt-files.js";
-import { type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
+import { baseOutcome, type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
 import {
   type CliSetup,
   classifyFailureText,
@@ -23,7 +23,6 @@ import {
   notLoggedInReason,
   retryAfterFromText,
 } from "./failure-class.js";
-import { resultFromSpawn } from "./outcome.js";
 import type { AgentRunRequest, AgentRunResult } from "./types.js";
 
 export const GEMINI_SETUP: CliSetup = {
@@ -124,15 +123,7 @@ export function geminiOutcome(
   run: CliRun,
   report: GeminiReport | null,
 ): AgentRunResult {
-  const program = programOf(req, GEMINI_SETUP.program)[0] ?? GEMINI_SETUP.program;
-  const base = resultFromSpawn(run.spawned, {
-    agentName: req.agentName,
-    program,
-    cwd: req.cwd,
-    timeoutMs: req.agent.timeout,
-    idleTimeoutMs: req.agent.idle_timeout,
-    signal: req.signal,
-  });
+  const base = baseOutcome(req, run, GEMINI_SETUP.program);
   const fields = {
     ...base,
     cost: {
@@ -147,7 +138,11 @@ export function geminiOutcome(
     return {
       ...fields,
       outcome: "blocked",
-      reason: notInstalledReason(GEMINI_SETUP, req.agentName, program),
+      reason: notInstalledReason(
+        GEMINI_SETUP,
+        req.agentName,
+        programOf(req, GEMINI_SETUP.program)[0] ?? GEMINI_SETUP.program,
+      ),
     };
   }
   if (run.spawned.spawnError || base.outcome === "aborted" || base.outcome === "timeout") return fields;

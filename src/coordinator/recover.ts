@@ -149,6 +149,28 @@ async function uncommitted(ctx: CoordinatorContext): Promise<{ runTasks: string[
 }
 
 /**
+ * A commit killed after moving HEAD but before refreshing the index leaves `.fleet/` files staged as
+ * their old content (`git status`: `MM`) though the work tree matches HEAD. Unstage exactly those —
+ * only the index changes, and only where the work tree already equals HEAD.
+ */
+async function refreshIndex(ctx: CoordinatorContext): Promise<void> {
+  const fleet = relativeToRoot(ctx.paths.root, ctx.paths.fleet);
+  const names = async (args: string[]) =>
+    (await git([...args, "--name-only", "-z", "--", fleet], { cwd: ctx.repo.root })).stdout
+      .split("\0")
+      .filter(Boolean);
+  const staged = await names(["diff", "--cached", "HEAD"]);
+  if (staged.length === 0) return;
+  const changed = new Set(await names(["diff", "HEAD"]));
+  const stale = staged.filter((p) => !changed.has(p));
+  if (stale.length)
+    await git(["reset", "-q", "HEAD", "--", ...stale.map((p) => `:(literal)${p}`)], {
+      cwd: ctx.repo.root,
+      okCodes: [1],
+    });
+}
+
+/**
  * Recovers the clone after a crash (see the module comment). Call it once, holding the daemon lease,
  * before the first reconcile. Claims are released only after their tasks are fixed, so recovery
  * killed half-way simply starts over next time.
@@ -183,6 +205,7 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
       out.released.push(claim.task);
     }
   });
+  await refreshIndex(ctx);
   rmSync(outputsDir(commonDir), { recursive: true, force: true });
   rmSync(promptsDir(commonDir), { recursive: true, force: true });
   await git(["worktree", "prune"], { cwd: ctx.repo.root });

@@ -275,4 +275,32 @@ describe("recover", () => {
     expect(readJournals(repo.commonDir)).toEqual([]);
     expect(gitOut(root, "status", "--porcelain")).toBe("");
   });
+
+  it("refreshes index entries a commit killed after moving HEAD left stale, and only those", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    const file = ".fleet/queue/idx.md";
+    writeTaskFile(root, { id: "idx", phase: "idea", status: "draft" });
+    gitOut(root, "add", file);
+    gitOut(root, "commit", "-q", "-m", "v1");
+    const v1 = gitOut(root, "rev-parse", `HEAD:${file}`);
+    writeTaskFile(root, { id: "idx", phase: "idea", status: "ready" });
+    gitOut(root, "add", file);
+    gitOut(root, "commit", "-q", "-m", "v2");
+    gitOut(root, "update-index", "--cacheinfo", `100644,${v1},${file}`);
+    writeTaskFile(root, { id: "mine", phase: "idea", status: "draft" });
+    gitOut(root, "add", ".fleet/queue/mine.md");
+    expect(gitOut(root, "status", "--porcelain")).toBe(`MM ${file}\nA  .fleet/queue/mine.md`);
+    await recover({
+      repo,
+      paths: fleetPaths(root),
+      env: {},
+      getRunner: () => {
+        throw new Error("no");
+      },
+      emit: () => {},
+      now: () => new Date(),
+    });
+    expect(gitOut(root, "status", "--porcelain")).toBe("A  .fleet/queue/mine.md");
+  });
 });

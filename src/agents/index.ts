@@ -8,6 +8,10 @@ import type { Runner } from "./types.js";
 
 /** How to load each runner; runners without an entry answer `blocked` (not built in this version). */
 const LOADERS: Partial<Record<RunnerName, () => Promise<Runner>>> = {
+  "claude-code": async () => (await import("./claude-code.js")).runClaudeCode,
+  codex: async () => (await import("./codex.js")).runCodex,
+  gemini: async () => (await import("./gemini.js")).runGemini,
+  aider: async () => (await import("./aider.js")).runAider,
   command: async () => (await import("./command.js")).runCommandAgent,
   script: async () => (await import("./script.js")).runScriptAgent,
 };

@@ -5,6 +5,7 @@
  */
 import type { Agent } from "../store/schemas/agent.js";
 import type { Cost, WorkPhase } from "../store/schemas/common.js";
+import type { Config } from "../store/schemas/config.js";
 
 /** Everything a runner needs to start one attempt. All paths absolute. */
 export interface AgentRunRequest {
@@ -40,6 +41,16 @@ export interface AgentRunRequest {
   onSpawn?: (pgid: number) => void;
   /** Time between SIGTERM and SIGKILL when the group is stopped, ms (default 5 000). */
   killGraceMs?: number;
+  /**
+   * Most this attempt may spend, USD (`budgets.per_attempt_usd` in config.md), for runners whose CLI
+   * can stop itself at a budget (claude `--max-budget-usd`); null or absent = no limit.
+   */
+  maxBudgetUsd?: number | null;
+  /**
+   * `prices:` of config.md (USD per million tokens, by model), for runners whose CLI reports tokens but
+   * not dollars (codex, gemini, aider without a price for its model); absent = dollars stay unknown.
+   */
+  prices?: Config["prices"];
 }
 
 /**

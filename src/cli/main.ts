@@ -53,6 +53,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "what happened, from the git trailers (optionally one task)",
     load: () => import("./commands/log.js"),
   },
+  cost: {
+    summary: "what the agents cost: per shipped task, phase, agent and model, night",
+    load: () => import("./commands/cost.js"),
+  },
   watch: {
     summary: "run the fleet in the foreground: research, plan, implement as tasks become ready",
     load: () => import("./commands/watch.js"),
@@ -64,6 +68,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   doctor: {
     summary: "check every file under .fleet/; exit 1 on any problem",
     load: () => import("./commands/doctor.js"),
+  },
+  demo: {
+    summary: "see the whole lifecycle on a small project: no API key, no network",
+    load: () => import("./commands/demo.js"),
   },
 };
 

@@ -1,6 +1,6 @@
 /**
  * Read-only checkouts for research and plan are pooled: a job takes a free slot
- * (`fleet/checkouts/slot-<n>`), which is reset to the job's base commit before use. Changes an agent
+ * (`<work>/checkouts/slot-<n>`, see RuntimePaths.work), which is reset to the job's base commit before use. Changes an agent
  * makes there are thrown away by that reset, as the contract says, and a clone keeps at most as many
  * checkouts as agents ran at once — each built (and `setup` run in it) once, not once per task.
  * Slots are handed out by this process only; the daemon lease makes it the only coordinator.
@@ -29,7 +29,8 @@ export function takeSlot(commonDir: string): Slot {
   const held = taken;
   let released = false;
   return {
-    dir: path.join(runtimePaths(commonDir).dir, "checkouts", `slot-${n}`),
+    // In the agent work area, outside the git dir: Claude Code edits nothing under .git.
+    dir: path.join(runtimePaths(commonDir).work, "checkouts", `slot-${n}`),
     release: () => {
       if (released) return;
       released = true;

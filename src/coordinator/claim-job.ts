@@ -9,7 +9,7 @@ import path from "node:path";
 import { commitFleet } from "../git/commit-fleet.js";
 import { type Action, phaseToRun } from "../lifecycle/decide.js";
 import { startRun } from "../lifecycle/run-transitions.js";
-import { relativeToRoot, taskPath } from "../store/paths.js";
+import { relativeToRoot, runtimePaths, taskPath } from "../store/paths.js";
 import type { Loaded } from "../store/read-file.js";
 import { readTask } from "../store/read-tasks.js";
 import type { Agent } from "../store/schemas/agent.js";
@@ -124,6 +124,8 @@ export async function claimJob(
           detail: `could not commit the start: ${(err as Error).message}`,
         }),
     );
+    // The work area may sit in a shared temp dir: only this user may look inside.
+    mkdirSync(runtimePaths(repo.commonDir).work, { recursive: true, mode: 0o700 });
     const outputDir = path.join(outputsDir(repo.commonDir), `${action.taskId}-${claimed.epoch}`);
     rmSync(outputDir, { recursive: true, force: true });
     mkdirSync(outputDir, { recursive: true });

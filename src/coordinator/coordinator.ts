@@ -13,6 +13,7 @@ import { readAgents, readConfig } from "../store/read-records.js";
 import type { RunnerName } from "../store/schemas/agent.js";
 import type { WorkPhase } from "../store/schemas/common.js";
 import { ApprovalCache } from "./approvals.js";
+import { BudgetNotices, budgetState } from "./budgets.js";
 import { claimJob } from "./claim-job.js";
 import { readClaim, readRetryTimes } from "./claims.js";
 import type { CoordinatorContext } from "./context.js";
@@ -59,6 +60,7 @@ export class Coordinator {
   private readonly intake: Intake;
   private readonly jobs = new Map<string, RunningJob>();
   private readonly retryAt: Map<string, number>;
+  private readonly budgetNotices = new BudgetNotices();
   private claiming = true;
   private scanned = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -106,10 +108,21 @@ export class Coordinator {
     const settling = await this.intake.run();
     const agents = readAgents(this.ctx.paths, problems);
     problems.push(...this.index.problems());
+    const tasks = this.index.records();
+    const budgets = budgetState(
+      this.ctx.paths,
+      config,
+      tasks.map((t) => t.id),
+      this.ctx.now(),
+    );
+    this.budgetNotices.announce(budgets, (task, detail) =>
+      this.ctx.emit({ at: this.ctx.now(), task, phase: null, agent: null, event: "budget", detail }),
+    );
     const decision = decide({
+      ...budgets,
       now: this.ctx.now().getTime(),
       // A hand-dropped idea starts only once its frontmatter is filled in and committed (`created`).
-      tasks: this.index.records(),
+      tasks,
       running: new Set(this.jobs.keys()),
       config,
       approvedPlans: { has: (id) => this.approvals.isApproved(id) },

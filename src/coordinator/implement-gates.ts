@@ -1,10 +1,18 @@
 /**
- * The implement gates: after an implement attempt, the gates decide whether the work moves on to ship
- * or goes back to the implementer with their output as feedback (design.md §2).
- *
- * This is the engine's minimal version, owned from here on by the gates work: it runs no gate and
- * passes every attempt, so a finished implementation rests at `ship / ready`.
+ * The implement gates: after an implement attempt, the gates named in `config.gates.implement` judge
+ * the commit it produced, in a clean checkout (design.md §2, §6). They pass → the task moves on to
+ * ship; a gate fails (or the change touches `.fleet/` or a protected path) → another attempt with the
+ * gate, command, exit code and output as feedback; a gate that cannot judge → the task is blocked for
+ * a person. The acceptance checks come from the base branch's tip — the files the person approved —
+ * and are only trusted while the plan's approval still matches them.
  */
+import { readApprovalInputs } from "../commands/approval-inputs.js";
+import { agentGateRunner } from "../gates/agent-gate.js";
+import type { GateRunner } from "../gates/run-gates.js";
+import { runGates } from "../gates/run-gates.js";
+import { gitText } from "../git/run-git.js";
+import { approvalState } from "../lifecycle/approval-hash.js";
+import { readAcceptance, readAgents, readPlan } from "../store/read-records.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Job } from "./job.js";
 
@@ -22,14 +30,101 @@ export interface ImplementGatesInput {
 /** The gates' verdict. `feedback` goes into the next attempt's prompt when they did not pass. */
 export interface ImplementGatesResult {
   passed: boolean;
+  /** Set when a gate could not judge (not the candidate's fault): the task waits for a person. */
+  blocked: boolean;
   gates: GateResult[];
   /** One sentence: which gate failed and how. */
   reason: string | null;
-  /** Longer text for the implementer (gate output tails). */
+  /** Longer text for the implementer (gate, command, exit code, output). */
   feedback: string | null;
 }
 
-/** Runs the configured implement gates on `input.headCommit`. Minimal version: no gates, always passes. */
-export async function runImplementGates(_input: ImplementGatesInput): Promise<ImplementGatesResult> {
-  return { passed: true, gates: [], reason: null, feedback: null };
+/** The reviewer gate runner for `job`'s task (it judges whatever commit the gate checkout holds). */
+export function reviewerFor(job: Job): GateRunner {
+  return agentGateRunner({
+    agents: readAgents(job.paths),
+    getRunner: job.getRunner,
+    title: job.task.title,
+    taskBody: job.taskBody,
+    plan: readPlan(job.paths, job.task.id)?.body ?? null,
+    checks: readAcceptance(job.paths, job.task.id)?.record.checks ?? [],
+    epoch: job.epoch,
+    attempt: job.attempt,
+    parentEnv: job.env,
+  });
+}
+
+/**
+ * Why the acceptance checks on the base branch cannot be trusted now, or null: under
+ * `review.plan: person` the plan's approval must still match plan + acceptance files.
+ */
+export function approvalProblem(job: Job): string | null {
+  if (job.config.review.plan === "auto") return null;
+  const inputs = readApprovalInputs(job.paths, job.task.id);
+  if (inputs.sha256 === null) return `the plan or acceptance of ${job.task.id} is missing or invalid`;
+  const state = approvalState(inputs.plan?.record.approval, inputs.sha256);
+  if (state === "valid") return null;
+  return state === "none"
+    ? `the plan of ${job.task.id} has no approval`
+    : `the plan or acceptance of ${job.task.id} changed after it was approved: \`fleet approve ${job.task.id}\` again`;
+}
+
+/** The base branch's tip, or null when it does not exist. */
+export async function baseTip(job: Job): Promise<string | null> {
+  const out = await gitText(["rev-parse", "--verify", "-q", `refs/heads/${job.config.base}`], {
+    cwd: job.repo.root,
+    okCodes: [1],
+  });
+  return out === "" ? null : out;
+}
+
+/**
+ * Runs `config.gates.implement` on `input.headCommit`. The change is judged from where it forked off
+ * the base branch (so base commits merged into the branch are not the agent's), and the acceptance
+ * checks come from the base branch's tip.
+ */
+export async function runImplementGates(input: ImplementGatesInput): Promise<ImplementGatesResult> {
+  const { job, headCommit } = input;
+  const blocked = (reason: string): ImplementGatesResult => ({
+    passed: false,
+    blocked: true,
+    gates: [],
+    reason,
+    feedback: null,
+  });
+  const problem = approvalProblem(job);
+  if (problem) return blocked(problem);
+  const tip = await baseTip(job);
+  if (!tip) return blocked(`the base branch ${job.config.base} does not exist`);
+  const forkPoint =
+    (await gitText(["merge-base", headCommit, tip], { cwd: job.repo.root, okCodes: [1] })) ||
+    input.baseCommit;
+  job.emit({
+    event: "gating",
+    detail: `implement gates: ${job.config.gates.implement.join(", ") || "none"}`,
+  });
+  const report = await runGates({
+    repo: job.repo,
+    taskId: job.task.id,
+    names: job.config.gates.implement,
+    config: job.config,
+    candidate: headCommit,
+    base: forkPoint,
+    fleetFrom: tip,
+    label: `${String(job.seq).padStart(3, "0")}-implement`,
+    agentGate: reviewerFor(job),
+    parentEnv: job.env,
+    signal: job.signal,
+    onSpawn: (pgid) => job.onSpawn(pgid),
+    onGate: ({ gate, result }) => {
+      if (result) job.emit({ event: `gate ${result.verdict}`, detail: `${gate} (${result.duration_ms} ms)` });
+    },
+  });
+  return {
+    passed: report.outcome === "passed",
+    blocked: report.outcome === "error",
+    gates: report.results,
+    reason: report.reason,
+    feedback: report.feedback,
+  };
 }

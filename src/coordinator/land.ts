@@ -5,10 +5,12 @@
  * crash never leaves half of it (landing-journal.ts). A run that lost its claim writes nothing but
  * its own run record, marked `lost-claim`.
  */
+import { backoffAfter } from "../agents/failure-class.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
 import { stringifyFrontmatter } from "../store/frontmatter.js";
 import { relativeToRoot, taskPath } from "../store/paths.js";
+import { readRuns } from "../store/read-records.js";
 import { readTask } from "../store/read-tasks.js";
 import type { Run } from "../store/schemas/run.js";
 import { withStateLock } from "../store/state-lock.js";
@@ -29,7 +31,7 @@ export interface Landed {
   commit: string | null;
 }
 
-/** Default back-off after a try-later whose agent did not say how long to wait, ms. */
+/** Back-off after a first try-later whose agent did not say how long to wait, ms (it doubles after). */
 export const DEFAULT_RETRY_MS = 60_000;
 
 function jobRun(job: Job): Run {
@@ -132,9 +134,13 @@ export async function landJob(
     const commit = await applyJournal(repo, journal);
     const claim = readClaim(repo.commonDir, job.task.id);
     if (claim) {
+      // Try-laters in a row wait longer each time (1 min, 2, 4 … 1 h), never less than the agent asked.
+      const earlier = readRuns(paths, job.task.id)
+        .filter((r) => r.record.seq < job.seq)
+        .map((r) => r.record.outcome);
       const retry =
         landing.end.kind === "try-later"
-          ? new Date(at.getTime() + (landing.retryAfterMs ?? DEFAULT_RETRY_MS))
+          ? new Date(at.getTime() + backoffAfter(earlier, landing.retryAfterMs ?? null))
           : null;
       await writeClaim(repo.commonDir, {
         ...claim,

@@ -54,10 +54,12 @@ function cwdOf(pid: string): string | null {
  * Linux only; [] elsewhere.
  */
 export function findTaskProcesses(
-  runtimeDir: string,
+  runtimeDir: string | readonly string[],
   taskId: string,
   pgids: readonly number[] = [],
 ): TaskProcess[] {
+  // Agents' output dirs and checkouts live in the work area outside .git: either root marks them.
+  const roots = typeof runtimeDir === "string" ? [runtimeDir] : runtimeDir;
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n));
@@ -65,16 +67,17 @@ export function findTaskProcesses(
     return [];
   }
   const idMark = `FLEET_TASK_ID=${taskId}`;
-  const dirMark = `FLEET_OUTPUT_DIR=${runtimeDir}/`;
+  const dirMarks = roots.map((r) => `FLEET_OUTPUT_DIR=${r}/`);
   const recorded = new Set(pgids);
   const out: TaskProcess[] = [];
   for (const pid of pids) {
     if (Number(pid) === process.pid) continue;
     const vars = (readProc(pid, "environ") ?? "").split("\0");
-    const marked = vars.includes(idMark) && vars.some((v) => v.startsWith(dirMark));
+    const marked = vars.includes(idMark) && vars.some((v) => dirMarks.some((m) => v.startsWith(m)));
     const pgid = pgidOf(pid);
     if (pgid === null) continue;
-    if (marked || (recorded.has(pgid) && cwdOf(pid)?.startsWith(`${runtimeDir}/`)))
+    const cwd = recorded.has(pgid) ? cwdOf(pid) : null;
+    if (marked || (cwd !== null && roots.some((r) => cwd.startsWith(`${r}/`))))
       out.push({ pid: Number(pid), pgid });
   }
   return out;
@@ -105,7 +108,11 @@ function groupExists(pgid: number): boolean {
  * orphans of a dead daemon, with nobody to wait for a graceful exit.
  * @returns the pids and process groups signalled (empty when nothing was left).
  */
-export function killTaskProcesses(runtimeDir: string, taskId: string, pgids: readonly number[]): number[] {
+export function killTaskProcesses(
+  runtimeDir: string | readonly string[],
+  taskId: string,
+  pgids: readonly number[],
+): number[] {
   const own = process.pid;
   const killed: number[] = [];
   if (canScanProcesses()) {

@@ -180,9 +180,11 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   const rt = runtimePaths(commonDir);
   mkdirSync(rt.locks, { recursive: true });
   const rtDir = realpathSync(rt.dir);
+  mkdirSync(rt.work, { recursive: true, mode: 0o700 });
+  const roots = [rtDir, realpathSync(rt.work)];
   const out: Recovery = { released: [], killed: [], interrupted: [], committed: [] };
   const active = [...readClaims(commonDir).values()].filter((c) => c.active);
-  for (const claim of active) out.killed.push(...killTaskProcesses(rtDir, claim.task, claim.pgids));
+  for (const claim of active) out.killed.push(...killTaskProcesses(roots, claim.task, claim.pgids));
   for (const name of readdirSync(rt.locks))
     if (name.startsWith("task-")) rmSync(path.join(rt.locks, name), { recursive: true, force: true });
   for (const journal of readJournals(commonDir)) {

@@ -9,6 +9,7 @@ import type { AgentRunResult } from "../agents/types.js";
 import { FleetError } from "../errors.js";
 import type { RunEnd } from "../lifecycle/run-transitions.js";
 import type { Job, Landing } from "./job.js";
+import { previousSession } from "./phases/context-files.js";
 
 const NO_COST = { usd: null, input_tokens: null, output_tokens: null };
 
@@ -51,6 +52,9 @@ export async function runAgent(job: Job, cwd: string, prompt: string): Promise<A
     parentEnv: job.env,
     signal: job.signal,
     onSpawn: (pid) => job.onSpawn(pid),
+    maxBudgetUsd: job.config.budgets.per_attempt_usd,
+    prices: job.config.prices,
+    resumeSession: previousSession(job),
   });
 }
 

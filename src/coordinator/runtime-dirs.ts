@@ -13,7 +13,7 @@ export interface TaskRuntime {
   claimFile: string;
   /** `fleet/locks/task-<id>.lock`: the claim's lock directory (proper-lockfile). */
   lockDir: string;
-  /** `fleet/worktrees/<id>`: the worktree of branch `fleet/<id>` (implement). */
+  /** `<work>/worktrees/<id>`: the worktree of branch `fleet/<id>` (implement), outside the git dir. */
   worktree: string;
 }
 
@@ -24,7 +24,8 @@ export function taskRuntime(commonDir: string, id: string): TaskRuntime {
   return {
     claimFile: path.join(rt.dir, "claims", `${id}.json`),
     lockDir: path.join(rt.locks, `task-${id}.lock`),
-    worktree: path.join(rt.worktrees, id),
+    // Agents work outside the git directory (see RuntimePaths.work): Claude Code edits nothing under .git.
+    worktree: path.join(rt.work, "worktrees", id),
   };
 }
 
@@ -33,9 +34,9 @@ export function claimsDir(commonDir: string): string {
   return path.join(runtimePaths(commonDir).dir, "claims");
 }
 
-/** `fleet/outputs/`: each run's FLEET_OUTPUT_DIR is a fresh folder in here. */
+/** `<work>/outputs/`: each run's FLEET_OUTPUT_DIR is a fresh folder in here (outside the git dir). */
 export function outputsDir(commonDir: string): string {
-  return path.join(runtimePaths(commonDir).dir, "outputs");
+  return path.join(runtimePaths(commonDir).work, "outputs");
 }
 
 /** `fleet/prompts/`: each run's FLEET_PROMPT_FILE. */

@@ -7,7 +7,8 @@
  * research, `<phase> / ready` starts that phase. It waits while any `depends_on` task is not `done`,
  * while it is backed off (try later), while its `touches` overlap a running or just-started task,
  * while its implement phase lacks an approved plan (unless `review.plan: auto`), while the phase's
- * agent file is missing or no executor handles the phase, and while all `concurrency` slots are taken.
+ * agent file is missing or no executor handles the phase, while a budget is spent (the day's, or the
+ * task's), and while all `concurrency` slots are taken.
  * Candidates are taken in order: priority 0 first, then the oldest `created`, then id.
  */
 
@@ -40,6 +41,10 @@ export interface DecideInput {
   agents: ReadonlySet<string>;
   /** Back-off: a task is not started before this time (ms since the epoch). */
   retryAt: ReadonlyMap<string, number>;
+  /** When set, no agent phase is started: why (the daily budget is spent; see `lifecycle/budget.ts`). */
+  budgetStop?: string | null;
+  /** Tasks whose agent phases are not started because they spent their budget, with why. */
+  taskBudgetStops?: ReadonlyMap<string, string>;
 }
 
 /** Start `taskId` in `phase`; `agent` is the agent's name, or null for phases without one (ship). */
@@ -144,6 +149,10 @@ function whyWait(
     return "the plan has no current approval (fleet approve)";
   const dep = unmetDependency(task, byId);
   if (dep) return dep;
+  // Budgets stop new agent work; shipping what is already paid for costs nothing more.
+  if (agent !== null && input.budgetStop) return `budget spent: ${input.budgetStop}`;
+  const spent = agent !== null ? input.taskBudgetStops?.get(task.id) : undefined;
+  if (spent) return `budget spent: ${spent}`;
   const retryAt = input.retryAt.get(task.id);
   if (retryAt !== undefined && input.now < retryAt)
     return `backed off until ${new Date(retryAt).toISOString().slice(0, 19)}Z`;

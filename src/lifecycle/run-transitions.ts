@@ -14,8 +14,13 @@ import type { Task } from "../store/schemas/task.js";
 export type RunEnd =
   /** The phase's work is done: move on to `phase / status`. */
   | { kind: "advance"; phase: Phase; status: Status; outcome?: Outcome; event?: string }
-  /** The attempt failed (agent exit, invalid output, a gate): retried until `max_attempts`. */
-  | { kind: "failed"; outcome: "failed" | "timeout" | "rejected"; reason: string }
+  /**
+   * The attempt failed (agent exit, invalid output, a gate): retried until `max_attempts`. With
+   * `backTo`, the work goes back to that earlier phase (a ship gate or a rebase conflict sends it back
+   * to implement); the failure is charged to that phase's attempt that produced the work, already
+   * counted, so it adds none — the task fails once that phase has used all its attempts.
+   */
+  | { kind: "failed"; outcome: "failed" | "timeout" | "rejected"; reason: string; backTo?: WorkPhase }
   /** The agent asked a person (`question.md`). */
   | { kind: "question"; question: string }
   /** A setup problem a person must fix (agent binary missing, setup command failed). */
@@ -88,6 +93,17 @@ export function settleRun(
         event: end.event ?? ADVANCE_EVENT[phase],
       };
     case "failed": {
+      if (end.backTo && end.backTo !== phase) {
+        const target = end.backTo;
+        const spent = task.attempts[target] ?? 0;
+        const out = spent >= opts.maxAttempts;
+        const reason = out ? `${target} failed ${spent} times; last: ${end.reason}` : end.reason;
+        return {
+          task: { ...base, phase: target, status: out ? "failed" : "ready", reason },
+          outcome: end.outcome,
+          event: out ? "failed" : "retrying",
+        };
+      }
       const out = used + 1 >= opts.maxAttempts;
       const reason = out ? `${phase} failed ${used + 1} times; last: ${end.reason}` : end.reason;
       return {

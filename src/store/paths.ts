@@ -4,6 +4,8 @@
  * `$(git rev-parse --git-common-dir)/fleet/`, shared by every worktree of the clone (design.md §1).
  * Every path built from an id goes through `assertValidId` first.
  */
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { assertValidId } from "./ids.js";
 
@@ -89,6 +91,28 @@ export interface RuntimePaths {
   cache: string;
   /** The daemon's lease file (pid, host, started). */
   daemon: string;
+  /**
+   * Where agents work: research/plan checkouts, implement worktrees and FLEET_OUTPUT_DIRs. Outside the
+   * git directory on purpose — Claude Code refuses to edit anything under a `.git` folder (it is a
+   * "sensitive" path even when allowed) — and outside the work tree, so no project tool scans it:
+   * `<tmpdir>/gitfleet-<uid>/<repo name>-<hash of the common dir>`. See {@link agentWorkDir}.
+   */
+  work: string;
+}
+
+/**
+ * The agent work area of the clone whose git common directory is `gitCommonDir`: a folder under the
+ * system temp directory, one per user and clone (named after the repository plus a hash of the
+ * common dir's absolute path, so two clones never share it). Everything in it can be rebuilt from git.
+ */
+export function agentWorkDir(gitCommonDir: string): string {
+  const abs = path.resolve(gitCommonDir);
+  const hash = createHash("sha256").update(abs).digest("hex").slice(0, 12);
+  const repo = path.basename(path.basename(abs) === ".git" ? path.dirname(abs) : abs);
+  const name = repo.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 40) || "repo";
+  const user =
+    typeof process.getuid === "function" ? String(process.getuid()) : (process.env.USERNAME ?? "user");
+  return path.join(tmpdir(), `gitfleet-${user}`, `${name}-${hash}`);
 }
 
 /** The runtime layout under `gitCommonDir` (absolute, from `git rev-parse --git-common-dir`). */
@@ -101,6 +125,7 @@ export function runtimePaths(gitCommonDir: string): RuntimePaths {
     logs: path.join(dir, "logs"),
     cache: path.join(dir, "cache"),
     daemon: path.join(dir, "daemon.json"),
+    work: agentWorkDir(gitCommonDir),
   };
 }
 

@@ -3,7 +3,8 @@ import { utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AgentRunRequest, AgentRunResult, Runner } from "../../src/agents/types.js";
 import { Coordinator, type CoordinatorOptions } from "../../src/coordinator/coordinator.js";
-import type { FleetLogEvent } from "../../src/coordinator/job.js";
+import { defaultExecutors } from "../../src/coordinator/executors.js";
+import type { Executors, FleetLogEvent } from "../../src/coordinator/job.js";
 import { findRepo } from "../../src/git/repo.js";
 import { gitOut, tempRepo, writeFile } from "../helpers/temp-repo.js";
 
@@ -45,10 +46,14 @@ export const goodAgent: Play = (req) => {
   return undefined;
 };
 
-/** A temp repo with `.fleet/` config and three agents committed. */
+/**
+ * A temp repo with `.fleet/` config and three agents committed. Unless `config` names gates, the
+ * implement and ship gates are just `acceptance` (no build or test gate files exist here).
+ */
 export function fleetRepo(config = "concurrency: 2\n"): string {
   const root = tempRepo();
-  writeFile(root, ".fleet/config.md", `---\n${config}---\n`);
+  const gates = config.includes("gates:") ? "" : "gates: { implement: [acceptance], ship: [acceptance] }\n";
+  writeFile(root, ".fleet/config.md", `---\n${config}${gates}---\n`);
   for (const name of ["researcher", "planner", "implementer"])
     writeFile(root, `.fleet/agents/${name}.md`, `---\nrunner: script\n---\nYou are the ${name}.\n`);
   gitOut(root, "add", ".fleet");
@@ -74,6 +79,12 @@ export async function coordinator(root: string, play: Play, over: Partial<Coordi
     ...over,
   });
   return { c, events, repo };
+}
+
+/** The stock executors without ship, for tests that stop a task at `ship / ready`. */
+export function upToImplement(): Executors {
+  const { research, plan, implement } = defaultExecutors();
+  return { research, plan, implement };
 }
 
 /** Reconciles until nothing runs and nothing new starts. */

@@ -7,7 +7,7 @@ import { fleetPaths } from "../../src/store/paths.js";
 import { readPlan, readResearch, readRuns } from "../../src/store/read-records.js";
 import { readTask } from "../../src/store/read-tasks.js";
 import { gitOut } from "../helpers/temp-repo.js";
-import { coordinator, drain, dropIdea, fleetRepo, goodAgent, taskLog } from "./helpers.js";
+import { coordinator, drain, dropIdea, fleetRepo, goodAgent, taskLog, upToImplement } from "./helpers.js";
 
 function task(root: string, id: string) {
   const r = readTask(fleetPaths(root), id);
@@ -21,10 +21,14 @@ describe("coordinator: the phases", () => {
     dropIdea(root, "alpha", "---\nstatus: ready\n---\n# Alpha idea\n\nMake alpha.\n");
     dropIdea(root, "beta", "---\nstatus: ready\n---\n# Beta idea\n");
     const prompts: string[] = [];
-    const { c, events } = await coordinator(root, (req) => {
-      prompts.push(req.prompt);
-      return goodAgent(req);
-    });
+    const { c, events } = await coordinator(
+      root,
+      (req) => {
+        prompts.push(req.prompt);
+        return goodAgent(req);
+      },
+      { executors: upToImplement() },
+    );
     await drain(c);
     const paths = fleetPaths(root);
     for (const id of ["alpha", "beta"]) {
@@ -93,7 +97,7 @@ describe("coordinator: the phases", () => {
   it("moves straight on to implement under review.plan: auto", async () => {
     const root = fleetRepo("review: { plan: auto }\n");
     dropIdea(root, "gamma", "---\nstatus: ready\n---\n# Gamma\n");
-    const { c } = await coordinator(root, goodAgent);
+    const { c } = await coordinator(root, goodAgent, { executors: upToImplement() });
     await drain(c);
     expect(task(root, "gamma")).toMatchObject({ phase: "ship", status: "ready" });
   });

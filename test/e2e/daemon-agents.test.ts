@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { agentWorkDir } from "../../src/store/paths.js";
 import { runFleet } from "../helpers/run-fleet.js";
 import { gitOut } from "../helpers/temp-repo.js";
 import { dropIdea, e2eFleet, isAlive, startFleet, stateOf, waitFor } from "./daemon-helpers.js";
@@ -50,7 +51,7 @@ describe("the daemon and its agents", () => {
     const env = JSON.parse(line.slice(4)) as Record<string, string>;
     expect(env.FLEET_TASK_ID).toBe("env");
     expect(env.FLEET_PHASE).toBe("research");
-    expect(env.FLEET_OUTPUT_DIR).toContain(path.join(f.root, ".git", "fleet", "outputs"));
+    expect(env.FLEET_OUTPUT_DIR).toContain(path.join(agentWorkDir(path.join(f.root, ".git")), "outputs"));
     expect(
       Object.keys(env)
         .filter((k) => !k.startsWith("FLEET_"))
@@ -69,7 +70,7 @@ describe("the daemon and its agents", () => {
     dropIdea(f.root, "blocked-dep", "status: ready\ndepends_on: [nowhere]\n");
     const drained = runFleet(f.root, ["run", "--until-idle"]);
     expect(drained.code).toBe(0);
-    expect(stateOf(f, "ok-one")).toBe("ship / ready");
+    expect(stateOf(f, "ok-one")).toBe("done / ready");
     expect(stateOf(f, "blocked-dep")).toBe("idea / ready");
     expect(drained.stdout).toMatch(/ok-one +implement +implementer +implemented/);
 

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readActiveClaims, readClaim } from "../../src/coordinator/claims.js";
+import { agentWorkDir } from "../../src/store/paths.js";
 import { fleetOk } from "../helpers/run-fleet.js";
 import { gitOut } from "../helpers/temp-repo.js";
 import {
@@ -40,8 +41,8 @@ describe("fleet watch after kill -9", () => {
     expect(orphans.some(isAlive)).toBe(false);
     touch(barrier);
     await waitFor(
-      "both implemented",
-      () => stateOf(f, "k1") === "ship / ready" && stateOf(f, "k2") === "ship / ready",
+      "both shipped",
+      () => stateOf(f, "k1") === "done / ready" && stateOf(f, "k2") === "done / ready",
     );
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
@@ -54,10 +55,11 @@ describe("fleet watch after kill -9", () => {
         "research:finished:2",
         "plan:finished:3",
         "implement:finished:4",
+        "ship:finished:5",
       ]);
-      expect(f.task(id).attempts).toEqual({ research: 1, plan: 1, implement: 1 });
-      expect(readClaim(path.join(f.root, ".git"), id)).toMatchObject({ epoch: 4, active: false });
-      expect(gitOut(f.root, "show", `fleet/${id}:${id}.txt`)).toBe("made by the implementer");
+      expect(f.task(id).attempts).toEqual({ research: 1, plan: 1, implement: 1, ship: 1 });
+      expect(readClaim(path.join(f.root, ".git"), id)).toMatchObject({ epoch: 5, active: false });
+      expect(gitOut(f.root, "show", `main:${id}.txt`)).toBe("made by the implementer");
     }
     expect(second.out()).toMatch(
       /recovered .*claims released: k1, k2; runs interrupted: k1, k2; processes killed: 2/,
@@ -65,7 +67,7 @@ describe("fleet watch after kill -9", () => {
     expect(gitOut(f.root, "status", "--porcelain")).toBe("");
   });
 
-  it("two hand-written ideas go all the way through research, plan, approval and implement despite repeated kill -9", async () => {
+  it("two hand-written ideas go all the way through research, plan, approval, implement and ship despite repeated kill -9", async () => {
     const f = e2eFleet("concurrency: 2\n");
     f.behave({ sleepMs: 300 });
     dropIdea(f.root, "greet", "status: ready\n", "Greet people by name");
@@ -114,8 +116,8 @@ describe("fleet watch after kill -9", () => {
       kills.push(ids.map((id) => stateOf(f, id)).join(", "));
     }
     const last = startFleet(f.root);
-    const implemented = () => ids.every((id) => stateOf(f, id) === "ship / ready");
-    await waitFor("both implemented", implemented, 45_000, () => explain(last));
+    const shipped = () => ids.every((id) => stateOf(f, id) === "done / ready");
+    await waitFor("both shipped", shipped, 45_000, () => explain(last));
     // (The work may have been finished by a daemon killed earlier: let this one start before stopping it.)
     await waitFor("the last daemon to watch", () => last.out().includes("scanned"));
     last.child.kill("SIGTERM");
@@ -131,6 +133,7 @@ describe("fleet watch after kill -9", () => {
         "research",
         "plan",
         "implement",
+        "ship",
       ]);
       const epochs = runs.map((r) => r.epoch);
       expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
@@ -145,7 +148,15 @@ describe("fleet watch after kill -9", () => {
       )
         .split("\n")
         .filter((e) => e !== "" && e !== "interrupted" && e !== "started" && e !== "recovered");
-      expect(story).toEqual(["created", "researched", "proposed", "approved", "implemented"]);
+      expect(story).toEqual([
+        "created",
+        "researched",
+        "proposed",
+        "approved",
+        "implemented",
+        "merged",
+        "shipped",
+      ]);
       const implemented = gitOut(
         f.root,
         "log",
@@ -156,10 +167,16 @@ describe("fleet watch after kill -9", () => {
         "--format=%B",
       );
       expect(implemented).toMatch(/Fleet-Agent: implementer \(command\)\nFleet-Run: \d+\nFleet-Epoch: \d+/);
-      const head = runs.at(-1)?.head_commit ?? "";
-      expect(gitOut(f.root, "rev-parse", `fleet/${id}`)).toBe(head);
+      const head = runs.filter((r) => r.phase === "implement").at(-1)?.head_commit ?? "";
       expect(gitOut(f.root, "log", "-1", "--format=%(trailers:key=Fleet-Task,valueonly)", head)).toBe(id);
-      expect(gitOut(f.root, "worktree", "list")).toContain(`.git/fleet/worktrees/${id}`);
+      // Shipped: the squashed change is on main, and the task's branch and worktree are gone.
+      const shipped = f.task(id).shipped?.commit ?? "";
+      expect(gitOut(f.root, "merge-base", "--is-ancestor", shipped, "main")).toBe("");
+      expect(gitOut(f.root, "show", `${shipped}:${id}.txt`)).toBe("made by the implementer");
+      expect(gitOut(f.root, "branch", "--list", `fleet/${id}`)).toBe("");
+      expect(gitOut(f.root, "worktree", "list")).not.toContain(
+        path.join(agentWorkDir(path.join(f.root, ".git")), "worktrees", id),
+      );
     }
   }, 240_000);
 });

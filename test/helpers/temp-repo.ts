@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
+import { agentWorkDir } from "../../src/store/paths.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -41,6 +42,7 @@ export function tempRepo(): string {
   writeFileSync(path.join(dir, "README.md"), "# sample\n");
   run("add", "README.md");
   run("commit", "-q", "-m", "initial");
+  made.push(agentWorkDir(path.join(dir, ".git"))); // the fleet's agent work area for this clone
   return dir;
 }
 

@@ -83,7 +83,7 @@ export async function readOnlyCheckout(
   }
 }
 
-/** The implement worktree `fleet/worktrees/<id>` on branch `fleet/<id>`, started from `start` when new. */
+/** The implement worktree `<work>/worktrees/<id>` on branch `fleet/<id>`, started from `start` when new. */
 export async function implementWorktree(job: Job, start: string): Promise<Prepared> {
   const dir = taskRuntime(job.repo.commonDir, job.task.id).worktree;
   const wt = await ensureWorktree(job.repo, dir, `fleet/${job.task.id}`, start);

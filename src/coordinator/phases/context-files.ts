@@ -8,14 +8,31 @@ import type { Job } from "../job.js";
 const NOT_SETTLED = new Set(["running", "interrupted", "try-later", "lost-claim"]);
 const FAILED = new Set(["failed", "timeout", "rejected"]);
 
-/** The feedback of the last settled run of this phase, when it failed; null otherwise. */
+/**
+ * The feedback of the last settled run of this phase, when it failed; null otherwise. For implement, a
+ * failed ship run counts too: a ship gate or a rebase conflict sends the work back to implement.
+ */
 export function previousFeedback(job: Job): string | null {
+  const phases = job.phase === "implement" ? ["implement", "ship"] : [job.phase];
   const runs = readRuns(job.paths, job.task.id).filter(
-    (r) => r.record.phase === job.phase && r.record.seq < job.seq && !NOT_SETTLED.has(r.record.outcome),
+    (r) => phases.includes(r.record.phase) && r.record.seq < job.seq && !NOT_SETTLED.has(r.record.outcome),
   );
   const last = runs.at(-1);
   if (!last || !FAILED.has(last.record.outcome)) return null;
   return last.body.trim() || last.record.reason;
+}
+
+/**
+ * The agent session of this phase's previous attempt, when it failed and ran with the same runner
+ * (claude-code resumes it on an implement retry); null otherwise.
+ */
+export function previousSession(job: Job): string | null {
+  const runs = readRuns(job.paths, job.task.id).filter(
+    (r) => r.record.phase === job.phase && r.record.seq < job.seq && !NOT_SETTLED.has(r.record.outcome),
+  );
+  const last = runs.at(-1)?.record;
+  if (!last || !FAILED.has(last.outcome) || last.runner !== (job.agent?.record.runner ?? null)) return null;
+  return last.session_id;
 }
 
 /** The research body, plan body, plan rejection and acceptance of the job's task (null when absent). */

@@ -73,6 +73,16 @@ export async function runImplement(job: Job): Promise<Landing> {
       end: { kind: "interrupted", reason: "stopped during the gates" },
       headCommit: head,
     };
+  if (gates.blocked) {
+    const reason = gates.reason ?? "an implement gate could not run";
+    return {
+      ...resultFields(r),
+      end: { kind: "blocked", reason },
+      reason,
+      headCommit: head,
+      gates: gates.gates,
+    };
+  }
   if (!gates.passed) {
     const reason = gates.reason ?? "an implement gate failed";
     const landing = failedLanding(job, r, reason, "rejected");

@@ -1,0 +1,236 @@
+/**
+ * The merge queue of one (design.md §2 "ship"): the task's branch is squashed onto the current base
+ * tip, the ship gates judge that commit, and the base branch advances by compare-and-swap. If the base
+ * moved meanwhile, the change is rebased again — and gated again, unless what landed in between changed
+ * nothing the gates read (its gate fingerprint is the same: fleet bookkeeping, see ship-cache.ts). A
+ * conflict goes back to implement with the conflicting paths; a person's uncommitted work in the way
+ * makes the ship wait, saying why.
+ *
+ * Ships are serialised by a lock under the git directory, so two ships never race for the base branch.
+ * Everything here is decided from git facts, so a crash at any point is finished by the next run: a
+ * squash commit of this task already on the base branch means it shipped.
+ */
+import path from "node:path";
+import { changedPaths } from "../gates/refusals.js";
+import { type GateRunner, runGates } from "../gates/run-gates.js";
+import { withFileLock } from "../git/file-lock.js";
+import type { Repo } from "../git/repo.js";
+import { gitText } from "../git/run-git.js";
+import { formatCommitMessage } from "../git/trailers.js";
+import { assertValidId } from "../store/ids.js";
+import { runtimePaths } from "../store/paths.js";
+import type { Config } from "../store/schemas/config.js";
+import type { GateResult } from "../store/schemas/run.js";
+import type { Task } from "../store/schemas/task.js";
+import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
+import { forgetGatePass, gateFingerprint, readGatePass, writeGatePass } from "./ship-cache.js";
+import { commitTree, moveBranch, squashOnto } from "./ship-merge.js";
+import { shipHoldReason } from "./ship-review.js";
+
+/** What a ship needs. */
+export interface ShipInput {
+  repo: Repo;
+  config: Config;
+  task: Task;
+  /** Names the gate logs (`<seq>-ship`). */
+  label: string;
+  /** True when the change already has a current ship approval (see `hasShipApproval`). */
+  shipApproved: boolean;
+  agentGate?: GateRunner | undefined;
+  parentEnv: NodeJS.ProcessEnv;
+  signal?: AbortSignal | undefined;
+  onSpawn?: ((pgid: number) => void) | undefined;
+  /** Progress lines for the daemon's log ("gating", "base moved, rebasing"). */
+  note?: (detail: string) => void;
+}
+
+/** How a ship ended. `gates` are the results of the last gate run (empty when none ran). */
+export type ShipOutcome =
+  | { kind: "shipped"; commit: string; gates: GateResult[]; rounds: number }
+  | { kind: "held"; reason: string }
+  | { kind: "conflict"; paths: string[]; reason: string; feedback: string }
+  | { kind: "failed"; outcome: "failed" | "rejected"; reason: string; feedback: string; gates: GateResult[] }
+  | { kind: "blocked"; reason: string; gates: GateResult[] }
+  | { kind: "waiting"; reason: string; gates: GateResult[] }
+  | { kind: "interrupted"; reason: string; gates: GateResult[] };
+
+/** Rebase-and-gate rounds before giving up for now on a base branch that keeps moving. */
+const MAX_ROUNDS = 8;
+
+/** The message of the squashed commit: the title, then trailers naming the task. */
+export function mergedMessage(task: Task): string {
+  return formatCommitMessage({
+    task: task.id,
+    phase: "ship",
+    event: "merged",
+    title: task.title,
+    body: `The change of fleet task ${task.id}, squashed from branch fleet/${task.id}.\nPlan: .fleet/plans/${task.id}.md`,
+  });
+}
+
+/** The squash commit of `taskId` already on `base`, or null. */
+export async function findShippedCommit(repo: Repo, base: string, taskId: string): Promise<string | null> {
+  const out = await gitText(
+    [
+      "log",
+      "-1",
+      "--format=%H",
+      "--all-match",
+      `--grep=^Fleet-Task: ${assertValidId(taskId)}$`,
+      "--grep=^Fleet-Event: merged$",
+      `refs/heads/${base}`,
+      "--",
+    ],
+    { cwd: repo.root, okCodes: [128] },
+  );
+  return out === "" ? null : out;
+}
+
+/** Removes the task's worktree and branch once its change is on the base branch. Best effort. */
+export async function cleanUpShipped(repo: Repo, taskId: string): Promise<void> {
+  const branch = `fleet/${taskId}`;
+  for (const dir of await worktreesOnBranch(repo, branch)) {
+    await gitText(["worktree", "remove", "--force", "--force", dir], { cwd: repo.root }).catch(() => {});
+  }
+  await gitText(["worktree", "prune"], { cwd: repo.root }).catch(() => {});
+  await gitText(["update-ref", "-d", `refs/heads/${branch}`], { cwd: repo.root }).catch(() => {});
+}
+
+async function refOf(repo: Repo, ref: string): Promise<string | null> {
+  const out = await gitText(["rev-parse", "--verify", "-q", ref], { cwd: repo.root, okCodes: [1] });
+  return out === "" ? null : out;
+}
+
+/**
+ * Ships `input.task`: see the module comment. Holds the ship lock for its whole duration.
+ * @throws GitError only when git fails unexpectedly (a corrupt repository, a full disk).
+ */
+export function shipTask(input: ShipInput): Promise<ShipOutcome> {
+  const lock = path.join(runtimePaths(input.repo.commonDir).locks, "ship");
+  return withFileLock(lock, () => shipLocked(input), { waitMs: 60 * 60_000, what: "another ship" });
+}
+
+async function shipLocked(input: ShipInput): Promise<ShipOutcome> {
+  const { repo, config, task } = input;
+  const note = input.note ?? (() => {});
+  const base = config.base;
+  const branch = `fleet/${task.id}`;
+  const already = await findShippedCommit(repo, base, task.id);
+  if (already) {
+    await cleanUpShipped(repo, task.id);
+    return { kind: "shipped", commit: already, gates: [], rounds: 0 };
+  }
+  let tip = await refOf(repo, `refs/heads/${branch}`);
+  if (!tip) return { kind: "blocked", reason: `branch ${branch} does not exist: nothing to ship`, gates: [] };
+  let baseTip = await refOf(repo, `refs/heads/${base}`);
+  if (!baseTip) return { kind: "blocked", reason: `the base branch ${base} does not exist`, gates: [] };
+  const [worktree = null] = await worktreesOnBranch(repo, branch);
+  let gates: GateResult[] = [];
+
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const squash = await squashOnto(repo, { branchTip: tip, baseTip, message: mergedMessage(task) });
+    if (squash.kind === "conflict") {
+      const merge = await commitTree(
+        repo,
+        squash.tree,
+        [tip, baseTip],
+        conflictMessage(task, base, squash.paths),
+      );
+      await moveBranch(repo, branch, tip, merge, worktree);
+      const list = squash.paths.join(", ");
+      return {
+        kind: "conflict",
+        paths: squash.paths,
+        reason: `rebasing onto ${base} conflicts in ${list}`,
+        feedback: `Shipping stopped: your change conflicts with what landed on ${base} since you started, in:\n${squash.paths.map((p) => `- ${p}`).join("\n")}\n\n${squash.messages}\n\n${base} has been merged into your branch with the conflicts marked (<<<<<<< ======= >>>>>>>) in those files. Resolve them so both changes hold, and remove every marker.`,
+      };
+    }
+    if (squash.empty) {
+      return {
+        kind: "failed",
+        outcome: "failed",
+        reason: `the change is empty on top of ${base}: nothing to ship`,
+        feedback: `Your branch makes no change on top of the current ${base}. Make the change the plan describes.`,
+        gates: [],
+      };
+    }
+    const changed = await changedPaths(repo.root, baseTip, squash.commit);
+    const hold = shipHoldReason(config.review.ship, changed);
+    if (hold && !input.shipApproved)
+      return { kind: "held", reason: `waits for \`fleet approve ${task.id}\`: ${hold}` };
+
+    const fingerprint = await gateFingerprint(repo, squash.commit, task.id);
+    const passed = readGatePass(repo, task.id, fingerprint, config.gates.ship);
+    if (passed) {
+      if (gates.length === 0) gates = passed.results;
+    } else {
+      note(`ship gates (${config.gates.ship.join(", ") || "none"}) on ${squash.commit.slice(0, 12)}`);
+      const report = await runGates({
+        repo,
+        taskId: task.id,
+        names: config.gates.ship,
+        config,
+        candidate: squash.commit,
+        base: baseTip,
+        label: round === 1 ? input.label : `${input.label}-${round}`,
+        agentGate: input.agentGate,
+        parentEnv: input.parentEnv,
+        signal: input.signal,
+        onSpawn: input.onSpawn,
+      });
+      gates = report.results;
+      const reason = report.reason ?? "a ship gate did not pass";
+      if (report.outcome === "interrupted") return { kind: "interrupted", reason, gates };
+      if (report.outcome === "error") return { kind: "blocked", reason, gates };
+      if (report.outcome !== "passed") {
+        return {
+          kind: "failed",
+          outcome: report.outcome === "refused" ? "rejected" : "failed",
+          reason: `at ship: ${reason}`,
+          feedback: `The ship gates ran on your change rebased onto the current ${base}.\n\n${report.feedback ?? reason}`,
+          gates,
+        };
+      }
+      await writeGatePass(repo, task.id, { fingerprint, names: config.gates.ship, results: gates });
+    }
+
+    await moveBranch(repo, branch, tip, squash.commit, worktree);
+    tip = squash.commit;
+    const advanced = await advanceBase(repo, {
+      base,
+      from: baseTip,
+      to: squash.commit,
+      reason: `fleet: ship ${task.id}`,
+    });
+    if (advanced.kind === "advanced") {
+      await cleanUpShipped(repo, task.id);
+      forgetGatePass(repo, task.id);
+      return { kind: "shipped", commit: squash.commit, gates, rounds: round };
+    }
+    if (advanced.kind === "dirty") {
+      const list = advanced.paths.join(", ");
+      return {
+        kind: "waiting",
+        reason: `waiting: ${base} is checked out in ${advanced.worktree} with uncommitted changes to ${list}, which this change also changes; commit or stash them there and the change ships`,
+        gates,
+      };
+    }
+    note(`${base} moved to ${advanced.now.slice(0, 12)} while the gates ran; rebasing`);
+    baseTip = advanced.now;
+  }
+  return {
+    kind: "waiting",
+    reason: `${base} kept moving during ${MAX_ROUNDS} rebases; trying again later`,
+    gates,
+  };
+}
+
+function conflictMessage(task: Task, base: string, paths: readonly string[]): string {
+  return formatCommitMessage({
+    task: task.id,
+    phase: "ship",
+    event: "conflict",
+    title: task.title,
+    body: `Merge ${base} into fleet/${task.id}; conflicts left marked in:\n${paths.join("\n")}`,
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * The ship phase's executor: turns {@link shipTask}'s outcome into a landing. Shipped → `done` with
+ * `shipped: { commit, at }` (the audit commit's event is `shipped`); held by `review.ship` →
+ * `ship / awaiting-approval`; a failed ship gate or a rebase conflict → back to `implement / ready`
+ * with the feedback (charged to the implement attempt that made the change, so the task fails once
+ * implement has used `max_attempts`); a person's work in the way → try again later, not an attempt.
+ */
+import { readPlan, readRuns } from "../store/read-records.js";
+import { nowTimestamp } from "../store/schemas/common.js";
+import { approvalProblem, reviewerFor } from "./implement-gates.js";
+import type { Job, Landing } from "./job.js";
+import { hasShipApproval } from "./ship-review.js";
+import { type ShipOutcome, shipTask } from "./ship-task.js";
+
+/** How long a ship that waits for a person's work tree first rests before it tries again, ms. */
+export const SHIP_WAIT_MS = 30_000;
+/** The longest rest between tries, ms: each try is two audit commits, so a long wait backs off. */
+export const SHIP_WAIT_MAX_MS = 15 * 60_000;
+
+/** 30 s, doubling with each ship run in a row that had to wait, up to 15 min. */
+export function shipWaitMs(job: Job): number {
+  let waits = 0;
+  for (const run of readRuns(job.paths, job.task.id).reverse()) {
+    if (run.record.seq >= job.seq) continue;
+    if (run.record.phase !== "ship" || run.record.outcome !== "try-later") break;
+    waits++;
+  }
+  return Math.min(SHIP_WAIT_MS * 2 ** waits, SHIP_WAIT_MAX_MS);
+}
+
+/** When the last implement attempt that passed its gates finished (ISO), or null. */
+function lastImplemented(job: Job): string | null {
+  const runs = readRuns(job.paths, job.task.id).filter(
+    (r) => r.record.phase === "implement" && r.record.outcome === "finished",
+  );
+  return runs.at(-1)?.record.finished ?? null;
+}
+
+function gateLines(outcome: ShipOutcome): string {
+  if (!("gates" in outcome) || outcome.gates.length === 0) return "";
+  const lines = outcome.gates.map(
+    (g) => `- ${g.gate}: ${g.verdict}${g.exit_code === null ? "" : ` (exit ${g.exit_code})`}`,
+  );
+  return `\n\n## Gates\n\n${lines.join("\n")}\n`;
+}
+
+/** Turns a ship outcome into the landing the coordinator commits. */
+export function shipLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
+  const base = job.config.base;
+  switch (outcome.kind) {
+    case "shipped":
+      return {
+        end: { kind: "advance", phase: "done", status: "ready", event: "shipped" },
+        taskPatch: { shipped: { commit: outcome.commit, at: nowTimestamp(now) } },
+        headCommit: outcome.commit,
+        gates: outcome.gates,
+        reason: `shipped as ${outcome.commit.slice(0, 12)} on ${base}`,
+        runBody: `Shipped: ${base} now holds ${outcome.commit}${outcome.rounds > 1 ? ` (rebased ${outcome.rounds - 1} time(s) because ${base} moved)` : ""}.${gateLines(outcome)}`,
+      };
+    case "held":
+      return {
+        end: { kind: "advance", phase: "ship", status: "awaiting-approval", event: "held" },
+        reason: outcome.reason,
+        runBody: `## Held before ship\n\n${outcome.reason}\n`,
+      };
+    case "conflict":
+    case "failed": {
+      const outcomeName = outcome.kind === "conflict" ? "rejected" : outcome.outcome;
+      return {
+        end: { kind: "failed", outcome: outcomeName, reason: outcome.reason, backTo: "implement" },
+        reason: outcome.reason,
+        gates: "gates" in outcome ? outcome.gates : [],
+        runBody: `## Feedback\n\n${outcome.reason}\n\n${outcome.feedback}\n`,
+      };
+    }
+    case "blocked":
+      return {
+        end: { kind: "blocked", reason: outcome.reason },
+        reason: outcome.reason,
+        gates: outcome.gates,
+        runBody: `## Blocked\n\n${outcome.reason}\n${gateLines(outcome)}`,
+      };
+    case "waiting":
+      return {
+        end: { kind: "try-later", reason: outcome.reason },
+        reason: outcome.reason,
+        gates: outcome.gates,
+        retryAfterMs: shipWaitMs(job),
+        runBody: `## Waiting\n\n${outcome.reason}\n${gateLines(outcome)}`,
+      };
+    case "interrupted":
+      return {
+        end: { kind: "interrupted", reason: outcome.reason },
+        reason: outcome.reason,
+        gates: outcome.gates,
+      };
+  }
+}
+
+/** The ship executor: the merge queue of one for `job.task`. */
+export async function runShip(job: Job): Promise<Landing> {
+  const problem = approvalProblem(job);
+  if (problem) return { end: { kind: "blocked", reason: problem }, reason: problem };
+  const plan = readPlan(job.paths, job.task.id);
+  const outcome = await shipTask({
+    repo: job.repo,
+    config: job.config,
+    task: job.task,
+    label: `${String(job.seq).padStart(3, "0")}-ship`,
+    shipApproved: hasShipApproval(plan?.record ?? null, lastImplemented(job)),
+    agentGate: reviewerFor(job),
+    parentEnv: job.env,
+    signal: job.signal,
+    onSpawn: (pgid) => job.onSpawn(pgid),
+    note: (detail) => job.emit({ event: "shipping", detail }),
+  });
+  return shipLanding(job, outcome, new Date());
+}

@@ -1,0 +1,142 @@
+/**
+ * `kind: agent` — a skeptical reviewer agent reads the plan and the diff and writes `review.md` with
+ * `verdict: approve | changes` and its findings (design.md §6). `approve` passes; `changes` fails the
+ * gate with the findings as feedback. A reviewer that cannot give a verdict (it failed, timed out, was
+ * rate limited, wrote no valid review.md) is an `error`: the candidate is not to blame.
+ *
+ * The reviewer runs in the gate's clean checkout of the candidate; whatever it changes there is reset
+ * afterwards so later gates see the candidate as committed.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { Runner } from "../agents/types.js";
+import { git } from "../git/run-git.js";
+import { parseFrontmatter } from "../store/frontmatter.js";
+import { runtimePaths } from "../store/paths.js";
+import type { Loaded } from "../store/read-file.js";
+import type { Agent, RunnerName } from "../store/schemas/agent.js";
+import type { Check } from "../store/schemas/artifacts.js";
+import type { Gate } from "../store/schemas/gate.js";
+import { buildReviewPrompt } from "./review-prompt.js";
+import type { GateRunner } from "./run-gates.js";
+import type { GateContext, GateOutcome } from "./types.js";
+
+/** What the reviewer gate needs besides the gate context. */
+export interface AgentGateDeps {
+  agents: ReadonlyMap<string, Loaded<Agent>>;
+  getRunner(name: RunnerName): Runner;
+  title: string;
+  taskBody: string;
+  plan: string | null;
+  checks: readonly Check[];
+  /** The claim's epoch and the attempt number, passed to the runner. */
+  epoch: number;
+  attempt: number;
+  parentEnv: NodeJS.ProcessEnv;
+}
+
+/** Longest diff shown to the reviewer, characters. */
+const MAX_DIFF = 120_000;
+
+async function diffText(ctx: GateContext): Promise<string> {
+  const candidate = ctx.checkout.commit;
+  const opts = { cwd: ctx.checkout.dir };
+  const stat = await git(["diff", "--stat", "--no-ext-diff", ctx.baseCommit, candidate, "--"], opts);
+  const patch = await git(["diff", "--no-ext-diff", "--no-color", ctx.baseCommit, candidate, "--"], opts);
+  const cut = patch.stdout.length > MAX_DIFF;
+  const body = cut
+    ? `${patch.stdout.slice(0, MAX_DIFF)}\n… (diff cut at ${MAX_DIFF} characters)`
+    : patch.stdout;
+  return `${stat.stdout}\n${body}`;
+}
+
+function readReview(dir: string): { verdict: "approve" | "changes"; findings: string } | string {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, "review.md"), "utf8");
+  } catch {
+    return "the reviewer wrote no review.md";
+  }
+  try {
+    const { data, body } = parseFrontmatter(text);
+    const verdict = (data as { verdict?: unknown }).verdict;
+    if (verdict === "approve" || verdict === "changes") return { verdict, findings: body.trim() };
+    return `review.md has no \`verdict: approve | changes\` (found ${JSON.stringify(verdict ?? null)})`;
+  } catch (err) {
+    return `review.md is not valid: ${(err as Error).message}`;
+  }
+}
+
+/** A {@link GateRunner} for `kind: agent` gates, bound to one task's plan and the runner lookup. */
+export function agentGateRunner(deps: AgentGateDeps): GateRunner {
+  return async (gate: Gate, ctx: GateContext): Promise<GateOutcome> => {
+    if (gate.kind !== "agent") throw new Error(`agentGateRunner given a ${gate.kind} gate`);
+    const error = (why: string, output = ""): GateOutcome => ({
+      verdict: "error",
+      exitCode: null,
+      command: gate.agent,
+      output: output || why,
+      feedback: `reviewer agent \`${gate.agent}\` gave no verdict: ${why}`,
+    });
+    const agent = deps.agents.get(gate.agent);
+    if (!agent) return error(`.fleet/agents/${gate.agent}.md does not exist or is invalid`);
+    const rt = runtimePaths(ctx.repo.commonDir);
+    const tag = `${ctx.taskId}-${ctx.gateName}-${randomBytes(3).toString("hex")}`;
+    const outputDir = path.join(rt.work, "outputs", tag); // outside .git: Claude Code writes nothing there
+    const promptFile = path.join(rt.dir, "prompts", `${tag}.md`);
+    mkdirSync(outputDir, { recursive: true });
+    mkdirSync(path.dirname(promptFile), { recursive: true });
+    try {
+      const prompt = buildReviewPrompt({
+        role: agent.body,
+        taskId: ctx.taskId,
+        title: deps.title,
+        taskBody: deps.taskBody,
+        plan: deps.plan,
+        checks: deps.checks,
+        base: ctx.baseCommit,
+        candidate: ctx.checkout.commit,
+        diff: await diffText(ctx),
+      });
+      const result = await deps.getRunner(agent.record.runner)({
+        taskId: ctx.taskId,
+        phase: "review",
+        attempt: deps.attempt,
+        epoch: deps.epoch,
+        agentName: gate.agent,
+        agent: { ...agent.record, timeout: Math.min(agent.record.timeout, gate.timeout) },
+        prompt,
+        cwd: ctx.checkout.dir,
+        outputDir,
+        promptFile,
+        logFile: ctx.logFile,
+        parentEnv: deps.parentEnv,
+        signal: ctx.signal ?? new AbortController().signal,
+        ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}),
+      });
+      if (result.outcome !== "finished") {
+        return error(
+          `it ${result.outcome === "failed" ? "failed" : `ended ${result.outcome}`}: ${result.reason ?? "no reason given"}`,
+        );
+      }
+      const review = readReview(outputDir);
+      if (typeof review === "string") return error(review);
+      const output = `verdict: ${review.verdict}\n\n${review.findings}`;
+      if (review.verdict === "approve") {
+        return { verdict: "pass", exitCode: result.exitCode, command: gate.agent, output, feedback: null };
+      }
+      return {
+        verdict: "fail",
+        exitCode: result.exitCode,
+        command: gate.agent,
+        output,
+        feedback: `Gate \`${ctx.gateName}\` failed: the reviewer \`${gate.agent}\` asked for changes.\n\n${review.findings.slice(0, 12_000) || "(no findings given)"}`,
+      };
+    } finally {
+      rmSync(outputDir, { recursive: true, force: true });
+      await git(["reset", "-q", "--hard"], { cwd: ctx.checkout.dir }).catch(() => {});
+      await git(["clean", "-q", "-fd"], { cwd: ctx.checkout.dir }).catch(() => {});
+    }
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * Running a phase's gates on one candidate commit: refusals first, then one clean checkout with the
+ * configured `setup`, then each gate in the order `config.md` lists them, stopping at the first that
+ * does not pass (the rest are recorded as `skipped`). Each gate's verdict, exit code, duration and
+ * output tail become a `gates:` entry of the run record; its full output goes to
+ * `<git-common-dir>/fleet/logs/<task>/<label>-<gate>.log`.
+ */
+import path from "node:path";
+import type { Repo } from "../git/repo.js";
+import { fleetPaths, runtimePaths } from "../store/paths.js";
+import { readGates } from "../store/read-records.js";
+import type { Config } from "../store/schemas/config.js";
+import type { Gate } from "../store/schemas/gate.js";
+import type { GateResult } from "../store/schemas/run.js";
+import { type Checkout, createCheckout, removeCheckout, removeStaleCheckouts, runSetup } from "./checkout.js";
+import { describeEnd, outputExcerpt } from "./feedback.js";
+import { changedPaths, refusalFeedback, refusalsFor } from "./refusals.js";
+import { gateEnv, tailLines } from "./shell.js";
+import type { GateContext, GateOutcome } from "./types.js";
+
+/** Runs one gate of a kind the table below does not know how to run itself (the `agent` kind). */
+export type GateRunner = (gate: Gate, ctx: GateContext) => Promise<GateOutcome>;
+
+/** What to judge and how. */
+export interface RunGatesOptions {
+  repo: Repo;
+  taskId: string;
+  /** Gate names in order (`config.gates.implement` or `config.gates.ship`). */
+  names: readonly string[];
+  config: Config;
+  /** The commit to judge (full sha). */
+  candidate: string;
+  /** The commit it is judged against (full sha): refusals and the reviewer's diff start here. */
+  base: string;
+  /**
+   * The commit whose `.fleet/` the acceptance checks come from (full sha): the base branch's tip, which
+   * holds the acceptance files the person approved. Default: `base`.
+   */
+  fleetFrom?: string;
+  /** Names the log files, e.g. `003-implement`. */
+  label: string;
+  /** Gate definitions; default: read from the person's `.fleet/gates/` (never the candidate's). */
+  gates?: Map<string, Gate>;
+  /** Runs `kind: agent` gates (the reviewer); without it such a gate is an `error`. */
+  agentGate?: GateRunner;
+  /** The daemon's environment; only an allowlist reaches gate processes. Default `process.env`. */
+  parentEnv?: NodeJS.ProcessEnv;
+  signal?: AbortSignal | undefined;
+  /** Told each started process group id (the daemon records them to kill after a crash). */
+  onSpawn?: ((pgid: number) => void) | undefined;
+  /** Told when each gate starts and ends (for the daemon's event lines). */
+  onGate?: (event: { gate: string; result?: GateResult }) => void;
+}
+
+/**
+ * How the gates went. `passed`: every gate passed. `failed`: a gate failed — the candidate's fault, an
+ * attempt used, `feedback` for the next prompt. `refused`: the diff touches forbidden paths (also the
+ * candidate's fault). `error`: a gate could not judge (missing definition, acceptance file, command
+ * not found) — a person must look, `reason` says what. `interrupted`: stopped by the signal.
+ */
+export interface GatesReport {
+  outcome: "passed" | "failed" | "refused" | "error" | "interrupted";
+  results: GateResult[];
+  /** For the next implement prompt: gate, command, exit code, relevant output. */
+  feedback: string | null;
+  /** One sentence for people (run record `reason`, task `reason`). */
+  reason: string | null;
+}
+
+const IMPLICIT: Record<string, Gate> = { acceptance: { kind: "acceptance", timeout: 10 * 60_000 } };
+
+function result(gate: string, kind: string, outcome: Partial<GateResult>): GateResult {
+  return {
+    gate,
+    kind,
+    verdict: "skipped",
+    exit_code: null,
+    duration_ms: 0,
+    output_tail: "",
+    log: null,
+    ...outcome,
+  };
+}
+
+async function runOne(gate: Gate, ctx: GateContext, agentGate?: GateRunner): Promise<GateOutcome> {
+  switch (gate.kind) {
+    case "command":
+      return (await import("./command-gate.js")).runCommandGate(gate, ctx);
+    case "acceptance":
+      return (await import("./acceptance-gate.js")).runAcceptanceGate(gate, ctx);
+    case "health":
+      return (await import("./health-gate.js")).runHealthGate(gate, ctx);
+    case "agent":
+      if (agentGate) return agentGate(gate, ctx);
+      return {
+        verdict: "error",
+        exitCode: null,
+        command: gate.agent,
+        output: "",
+        feedback: `gate \`${ctx.gateName}\` needs a reviewer agent runner, and none was given`,
+      };
+  }
+}
+
+/**
+ * Judges `candidate` against `base` with the gates `names`. Never throws for a gate's failure; throws
+ * only when git itself fails (a candidate commit that does not exist, a checkout that cannot be made).
+ */
+export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
+  const { repo, taskId } = opts;
+  const rt = runtimePaths(repo.commonDir);
+  const logFor = (name: string) => path.join(rt.logs, taskId, `${opts.label}-${name}.log`);
+  const logRel = (name: string) => path.relative(repo.commonDir, logFor(name)).split(path.sep).join("/");
+  const results: GateResult[] = [];
+  const gates = opts.gates ?? new Map([...readGates(fleetPaths(repo.root))].map(([n, l]) => [n, l.record]));
+  const gateOf = (name: string): Gate | undefined => gates.get(name) ?? IMPLICIT[name];
+  const skipRest = (from: number) => {
+    for (const name of opts.names.slice(from)) results.push(result(name, gateOf(name)?.kind ?? "", {}));
+  };
+
+  const changed = await changedPaths(repo.root, opts.base, opts.candidate);
+  if (changed.length === 0) {
+    results.push(result("change", "change", { verdict: "fail", output_tail: "no files changed" }));
+    skipRest(0);
+    const reason = `the candidate ${opts.candidate.slice(0, 12)} changes nothing compared with ${opts.base.slice(0, 12)}`;
+    return {
+      outcome: "failed",
+      results,
+      feedback: `No change to judge: ${reason}. Make the change the plan describes in the worktree.`,
+      reason,
+    };
+  }
+  const refusals = refusalsFor(changed, opts.config.protected);
+  if (refusals.length > 0) {
+    const list = refusals.map((r) => r.path).join(", ");
+    results.push(
+      result("refusal", "refusal", {
+        verdict: "fail",
+        output_tail: tailLines(refusals.map((r) => `${r.path}: ${r.why}`).join("\n")),
+      }),
+    );
+    skipRest(0);
+    return {
+      outcome: "refused",
+      results,
+      feedback: refusalFeedback(refusals),
+      reason: `refused: the change touches ${list}`,
+    };
+  }
+
+  if (opts.names.length === 0) return { outcome: "passed", results, feedback: null, reason: null };
+  const env = gateEnv(opts.parentEnv ?? process.env, { FLEET_TASK_ID: taskId });
+  await removeStaleCheckouts(repo, taskId);
+  let checkout: Checkout | null = null;
+  try {
+    checkout = await createCheckout(repo, taskId, opts.candidate);
+    if (opts.config.setup) {
+      const setup = opts.config.setup;
+      const timeoutMs = 30 * 60_000;
+      const done = await runSetup(checkout, setup, {
+        env,
+        logFile: logFor("setup"),
+        timeoutMs,
+        signal: opts.signal,
+        onSpawn: opts.onSpawn,
+      });
+      const ok = done.exitCode === 0 && !done.timedOut && !done.aborted;
+      results.push(
+        result("setup", "setup", {
+          verdict: ok ? "pass" : done.spawnError ? "error" : "fail",
+          exit_code: done.exitCode,
+          duration_ms: done.durationMs,
+          output_tail: tailLines(done.output),
+          log: logRel("setup"),
+        }),
+      );
+      if (opts.signal?.aborted) return { outcome: "interrupted", results, feedback: null, reason: "stopped" };
+      if (!ok) {
+        skipRest(0);
+        const how = describeEnd(done, timeoutMs);
+        return {
+          outcome: done.spawnError ? "error" : "failed",
+          results,
+          feedback: `The setup command \`${setup}\` (config.md \`setup\`) ${how} in a clean checkout of your commit.\n\n${outputExcerpt(done.output)}`,
+          reason: `setup \`${setup}\` ${how}`,
+        };
+      }
+    }
+    for (const [i, name] of opts.names.entries()) {
+      const gate = gateOf(name);
+      if (!gate) {
+        results.push(result(name, "", { verdict: "error" }));
+        skipRest(i + 1);
+        const reason = `gate \`${name}\` is listed in config.md but .fleet/gates/${name}.md does not exist`;
+        return { outcome: "error", results, feedback: reason, reason };
+      }
+      opts.onGate?.({ gate: name });
+      const started = Date.now();
+      const ctx: GateContext = {
+        repo,
+        taskId,
+        gateName: name,
+        checkout,
+        baseCommit: opts.base,
+        fleetCommit: opts.fleetFrom ?? opts.base,
+        env,
+        logFile: logFor(name),
+        signal: opts.signal,
+        onSpawn: opts.onSpawn,
+      };
+      const outcome = await runOne(gate, ctx, opts.agentGate);
+      const entry = result(name, gate.kind, {
+        verdict: outcome.verdict,
+        exit_code: outcome.exitCode,
+        duration_ms: Date.now() - started,
+        output_tail: tailLines(outcome.output),
+        log: logRel(name),
+      });
+      results.push(entry);
+      opts.onGate?.({ gate: name, result: entry });
+      if (opts.signal?.aborted) {
+        skipRest(i + 1);
+        return { outcome: "interrupted", results, feedback: null, reason: "stopped while gates ran" };
+      }
+      if (outcome.verdict !== "pass") {
+        skipRest(i + 1);
+        const what = outcome.command ? ` (\`${outcome.command}\`)` : "";
+        const exit = outcome.exitCode === null ? "" : `, exit code ${outcome.exitCode}`;
+        return {
+          outcome: outcome.verdict === "error" ? "error" : "failed",
+          results,
+          feedback: outcome.feedback,
+          reason:
+            outcome.verdict === "error"
+              ? `gate ${name} could not run: ${(outcome.feedback ?? "").split("\n")[0]}`
+              : outcome.summary
+                ? `gate ${name} failed: ${outcome.summary}`
+                : `gate ${name}${what} failed${exit}`,
+        };
+      }
+    }
+    return { outcome: "passed", results, feedback: null, reason: null };
+  } finally {
+    if (checkout) await removeCheckout(repo, checkout.dir);
+  }
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runGates } from "../../src/gates/run-gates.js";
+import { tempDir, writeFile } from "../helpers/temp-repo.js";
+import { commitFiles, config, gateProject, someChange, TASK } from "./fixture.js";
+
+/** A real HTTP service: answers `STATUS` on /health once `deployed.txt` exists (if asked to wait for it). */
+const SERVER = `import { createServer } from "node:http";
+import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+const [pidFile, status, needsDeploy] = process.argv.slice(2);
+const helper = spawn("sleep", ["300"], { stdio: "ignore" });
+writeFileSync(pidFile, \`\${process.pid} \${helper.pid}\`);
+createServer((req, res) => {
+  const ok = req.url === "/health" && (needsDeploy !== "deploy" || existsSync("deployed.txt"));
+  res.writeHead(ok ? Number(status) : 404).end("hi");
+}).listen(Number(process.env.PORT), "127.0.0.1");
+`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pids: number[]): Promise<boolean> {
+  for (let i = 0; i < 200 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 25));
+  return !pids.some(alive);
+}
+
+async function healthProject(status: number, extra = "") {
+  const project = await gateProject();
+  const pidFile = path.join(tempDir(), "service.pid");
+  const candidate = commitFiles(project.root, project.base, { "server.mjs": SERVER });
+  writeFile(
+    project.root,
+    ".fleet/gates/health.md",
+    `---\nkind: health\nstart: node server.mjs ${pidFile} ${status} ${extra}\nurl: http://127.0.0.1:{port}/health\nexpect: 200\nready_timeout: 2s\n---\n`,
+  );
+  return { ...project, candidate, pidFile };
+}
+
+function pids(pidFile: string): number[] {
+  return readFileSync(pidFile, "utf8").split(" ").map(Number);
+}
+
+describe("health gate", () => {
+  it("starts the service on a free port, gets 200, and stops it with its children", async () => {
+    const { repo, base, candidate, pidFile } = await healthProject(200);
+    const report = await runGates({
+      repo,
+      taskId: TASK,
+      names: ["health"],
+      config: config(),
+      candidate,
+      base,
+      label: "h",
+    });
+    expect(report.outcome).toBe("passed");
+    expect(report.results[0]?.output_tail).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/health: .*HTTP 200/);
+    expect(await gone(pids(pidFile))).toBe(true);
+  });
+
+  it("fails when the service answers another status until ready_timeout, and still stops it", async () => {
+    const { repo, base, candidate, pidFile } = await healthProject(503);
+    const report = await runGates({
+      repo,
+      taskId: TASK,
+      names: ["health"],
+      config: config(),
+      candidate,
+      base,
+      label: "h",
+    });
+    expect(report.outcome).toBe("failed");
+    expect(report.feedback).toMatch(/did not answer 200 within 2 s .*last answer: HTTP 503/);
+    expect(await gone(pids(pidFile))).toBe(true);
+  });
+
+  it("fails at once when the service exits before answering", async () => {
+    const { root, repo, base } = await gateProject();
+    writeFile(
+      root,
+      ".fleet/gates/health.md",
+      `---\nkind: health\nstart: echo crashing; exit 4\nurl: http://127.0.0.1:{port}/\nready_timeout: 60s\n---\n`,
+    );
+    const report = await runGates({
+      repo,
+      taskId: TASK,
+      names: ["health"],
+      config: config(),
+      candidate: someChange(root, base),
+      base,
+      label: "h",
+    });
+    expect(report.outcome).toBe("failed");
+    expect(report.feedback).toContain("exited with code 4 before");
+    expect(report.feedback).toContain("crashing");
+  });
+
+  it("runs a deploy command gate before probing", async () => {
+    const { root, repo, base, candidate, pidFile } = await healthProject(200, "deploy");
+    writeFile(root, ".fleet/gates/deploy.md", "---\nkind: command\nrun: echo preview > deployed.txt\n---\n");
+    const without = await runGates({
+      repo,
+      taskId: TASK,
+      names: ["health"],
+      config: config(),
+      candidate,
+      base,
+      label: "d1",
+    });
+    expect(without.outcome).toBe("failed");
+    expect(without.feedback).toContain("last answer: HTTP 404");
+    const report = await runGates({
+      repo,
+      taskId: TASK,
+      names: ["deploy", "health"],
+      config: config(),
+      candidate,
+      base,
+      label: "d2",
+    });
+    expect(report.outcome).toBe("passed");
+    expect(await gone(pids(pidFile))).toBe(true);
+  });
+});

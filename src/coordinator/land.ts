@@ -1,25 +1,24 @@
 /**
  * Landing a run's result: under the state lock, and only while the job's epoch is still current and
  * the task still says `<phase> / running`, write the artifacts, the final run record and the settled
- * task, and commit them as one event with trailers (design.md §3). A run that lost its claim writes
- * nothing but its own run record, marked `lost-claim`.
+ * task, and commit them as one event with trailers (design.md §3) — through a redo journal, so a
+ * crash never leaves half of it (landing-journal.ts). A run that lost its claim writes nothing but
+ * its own run record, marked `lost-claim`.
  */
-import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { backoffAfter } from "../agents/failure-class.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
-import { writeFileAtomically } from "../store/atomic-write.js";
-import { FLEET_DIR, relativeToRoot, runPath, taskPath } from "../store/paths.js";
+import { stringifyFrontmatter } from "../store/frontmatter.js";
+import { relativeToRoot, taskPath } from "../store/paths.js";
 import { readRuns } from "../store/read-records.js";
 import { readTask } from "../store/read-tasks.js";
 import type { Run } from "../store/schemas/run.js";
 import { withStateLock } from "../store/state-lock.js";
-import { writeRun, writeTask } from "../store/write-records.js";
+import { LAYOUT, serializeTask, writeRun } from "../store/write-records.js";
 import { isEpochCurrent, readClaim, writeClaim } from "./claims.js";
 import { agentLabel } from "./context.js";
 import type { Job, Landing } from "./job.js";
+import { applyJournal, type LandingJournal, writeJournal } from "./landing-journal.js";
 import { finishedRun, runRel, startedRun } from "./run-records.js";
 
 /** How a landing went: `landed` false means the claim was lost and only the run record was written. */
@@ -48,12 +47,6 @@ function jobRun(job: Job): Run {
     started: job.started,
     log: job.log.rel,
   });
-}
-
-function checkRel(rel: string): string {
-  const norm = path.posix.normalize(rel);
-  if (!norm.startsWith(`${FLEET_DIR}/`)) throw new Error(`landing writes only under ${FLEET_DIR}/: ${rel}`);
-  return norm;
 }
 
 /**
@@ -117,30 +110,28 @@ export async function landJob(
     });
     const task = { ...settled.task, cost: addCost(settled.task, base.cost, durationMs) };
     const run: Run = { ...base, outcome: settled.outcome };
-    const touched: string[] = [];
-    for (const dir of landing.replaceDirs ?? []) {
-      rmSync(path.join(paths.root, checkRel(dir)), { recursive: true, force: true });
-      touched.push(checkRel(dir));
-    }
-    for (const w of landing.writes ?? []) {
-      const abs = path.join(paths.root, checkRel(w.rel));
-      if (typeof w.content === "string") await writeFileAtomically(abs, w.content);
-      else {
-        mkdirSync(path.dirname(abs), { recursive: true });
-        await writeFileAtomic(abs, w.content, { fsync: true });
-      }
-      touched.push(checkRel(w.rel));
-    }
-    await writeRun(paths, run, landing.runBody ?? "");
-    await writeTask(paths, task, fresh.body);
-    const commit = await commitFleet(repo, {
-      event: { ...event, event: settled.event, costUsd: base.cost.usd, body: landing.reason ?? "" },
-      paths: [
-        ...touched,
-        relativeToRoot(paths.root, runPath(paths, run.task, run.seq, run.phase)),
-        relativeToRoot(paths.root, taskPath(paths, task.id)),
-      ],
+    const writes: LandingJournal["writes"] = (landing.writes ?? []).map((w) =>
+      typeof w.content === "string"
+        ? { rel: w.rel, text: w.content }
+        : { rel: w.rel, base64: w.content.toString("base64") },
+    );
+    writes.push({
+      rel: runRel(paths, run),
+      text: stringifyFrontmatter(run, landing.runBody ?? "", LAYOUT.run),
     });
+    writes.push({
+      rel: relativeToRoot(paths.root, taskPath(paths, task.id)),
+      text: serializeTask(task, fresh.body),
+    });
+    const journal: LandingJournal = {
+      task: task.id,
+      epoch: job.epoch,
+      removeDirs: landing.replaceDirs ?? [],
+      writes,
+      event: { ...event, event: settled.event, costUsd: base.cost.usd, body: landing.reason ?? "" },
+    };
+    await writeJournal(repo.commonDir, journal);
+    const commit = await applyJournal(repo, journal);
     const claim = readClaim(repo.commonDir, job.task.id);
     if (claim) {
       // Try-laters in a row wait longer each time (1 min, 2, 4 … 1 h), never less than the agent asked.

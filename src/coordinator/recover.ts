@@ -4,9 +4,10 @@
  *
  * 1. Agents a crash left behind are killed (the process groups recorded in claim files, checked
  *    against `/proc` on Linux) and stale task locks removed.
- * 2. Runs left `running` are recorded as `interrupted` (not an attempt) and their task goes back to
+ * 2. A landing whose redo journal is still there is applied again and committed. Runs left
+ *    `running` are recorded as `interrupted` (not an attempt) and their task goes back to
  *    `<phase> / ready`. A transition whose files were written but not committed is committed now
- *    (`recovered`), so it is finished rather than lost. Suspects: tasks with an active claim, tasks
+ *    under its own event, so it is finished rather than lost. Suspects: tasks with an active claim, tasks
  *    that say `running`, and tasks with uncommitted run records.
  * 3. The claims are released — keeping their epochs, so anything a dead run might still try to land
  *    is refused.
@@ -37,6 +38,7 @@ import { withStateLock } from "../store/state-lock.js";
 import { writeRun, writeTask } from "../store/write-records.js";
 import { readClaims, writeClaim } from "./claims.js";
 import { agentLabel, type CoordinatorContext } from "./context.js";
+import { applyJournal, readJournals } from "./landing-journal.js";
 import { killTaskProcesses } from "./orphans.js";
 import { finishedRun } from "./run-records.js";
 import { outputsDir, promptsDir } from "./runtime-dirs.js";
@@ -147,6 +149,28 @@ async function uncommitted(ctx: CoordinatorContext): Promise<{ runTasks: string[
 }
 
 /**
+ * A commit killed after moving HEAD but before refreshing the index leaves `.fleet/` files staged as
+ * their old content (`git status`: `MM`) though the work tree matches HEAD. Unstage exactly those —
+ * only the index changes, and only where the work tree already equals HEAD.
+ */
+async function refreshIndex(ctx: CoordinatorContext): Promise<void> {
+  const fleet = relativeToRoot(ctx.paths.root, ctx.paths.fleet);
+  const names = async (args: string[]) =>
+    (await git([...args, "--name-only", "-z", "--", fleet], { cwd: ctx.repo.root })).stdout
+      .split("\0")
+      .filter(Boolean);
+  const staged = await names(["diff", "--cached", "HEAD"]);
+  if (staged.length === 0) return;
+  const changed = new Set(await names(["diff", "HEAD"]));
+  const stale = staged.filter((p) => !changed.has(p));
+  if (stale.length)
+    await git(["reset", "-q", "HEAD", "--", ...stale.map((p) => `:(literal)${p}`)], {
+      cwd: ctx.repo.root,
+      okCodes: [1],
+    });
+}
+
+/**
  * Recovers the clone after a crash (see the module comment). Call it once, holding the daemon lease,
  * before the first reconcile. Claims are released only after their tasks are fixed, so recovery
  * killed half-way simply starts over next time.
@@ -163,6 +187,10 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   for (const claim of active) out.killed.push(...killTaskProcesses(roots, claim.task, claim.pgids));
   for (const name of readdirSync(rt.locks))
     if (name.startsWith("task-")) rmSync(path.join(rt.locks, name), { recursive: true, force: true });
+  for (const journal of readJournals(commonDir)) {
+    const commit = await withStateLock(commonDir, () => applyJournal(ctx.repo, journal));
+    if (commit) out.committed.push(journal.task);
+  }
   const suspects = new Set(active.map((c) => c.task));
   for (const [id, task] of readTasks(ctx.paths).tasks) if (task.record.status === "running") suspects.add(id);
   const loose = await uncommitted(ctx);
@@ -171,7 +199,7 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
   for (const id of [...suspects].sort()) {
     const fixed = await recoverTask(ctx, id, "the daemon stopped before the run ended");
     if (fixed.interrupted) out.interrupted.push(id);
-    else if (fixed.commit) out.committed.push(id);
+    else if (fixed.commit && !out.committed.includes(id)) out.committed.push(id);
   }
   await withStateLock(commonDir, async () => {
     for (const claim of active) {
@@ -179,6 +207,7 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
       out.released.push(claim.task);
     }
   });
+  await refreshIndex(ctx);
   rmSync(outputsDir(commonDir), { recursive: true, force: true });
   rmSync(promptsDir(commonDir), { recursive: true, force: true });
   await git(["worktree", "prune"], { cwd: ctx.repo.root });

@@ -3,15 +3,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newClaim, readClaim, writeClaim } from "../../src/coordinator/claims.js";
+import { readJournals, writeJournal } from "../../src/coordinator/landing-journal.js";
 import { recover } from "../../src/coordinator/recover.js";
 import { startedRun } from "../../src/coordinator/run-records.js";
 import { isPidAlive } from "../../src/git/file-lock.js";
 import { findRepo } from "../../src/git/repo.js";
 import { startRun } from "../../src/lifecycle/run-transitions.js";
+import { stringifyFrontmatter } from "../../src/store/frontmatter.js";
 import { fleetPaths, runtimePaths } from "../../src/store/paths.js";
 import { readRuns } from "../../src/store/read-records.js";
 import { readTask } from "../../src/store/read-tasks.js";
-import { writeRun, writeTask } from "../../src/store/write-records.js";
+import { LAYOUT, serializeTask, writeRun, writeTask } from "../../src/store/write-records.js";
 import { writeTaskFile } from "../helpers/fleet-fixtures.js";
 import { gitOut } from "../helpers/temp-repo.js";
 import { fleetRepo } from "./helpers.js";
@@ -201,5 +203,104 @@ describe("recover", () => {
     expect(readRuns(paths, "lost")[0]?.record.outcome).toBe("interrupted");
     expect(existsSync(path.join(root, ".fleet/queue/lost.md.1094430841"))).toBe(false);
     expect(gitOut(root, "status", "--porcelain")).toBe("");
+  });
+
+  it("finishes a landing that a crash cut in half, from its journal, instead of running the phase again", async () => {
+    const { root, repo, paths } = await crashedRepo();
+    const read = readTask(paths, "mid");
+    if (!read?.ok) throw new Error("no task");
+    const advanced = {
+      ...read.task.record,
+      phase: "plan" as const,
+      status: "ready" as const,
+      attempts: { research: 1 },
+    };
+    const run = {
+      ...startedRun({
+        task: "mid",
+        seq: 1,
+        phase: "research",
+        agent: "researcher",
+        runner: "command",
+        model: null,
+        attempt: 1,
+        epoch: 4,
+        started: new Date("2026-11-21T03:00:00Z"),
+        log: "x",
+      }),
+      outcome: "finished" as const,
+    };
+    await writeJournal(repo.commonDir, {
+      task: "mid",
+      epoch: 4,
+      removeDirs: [],
+      writes: [
+        { rel: ".fleet/research/mid.md", text: "---\ntask: mid\n---\n# Found\n" },
+        { rel: ".fleet/runs/mid/001-research.md", text: stringifyFrontmatter(run, "", LAYOUT.run) },
+        { rel: ".fleet/queue/mid.md", text: serializeTask(advanced, read.task.body) },
+      ],
+      event: {
+        task: "mid",
+        phase: "research",
+        event: "researched",
+        agent: "researcher (command)",
+        run: 1,
+        epoch: 4,
+      },
+    });
+    // The crash came after the run record was written, before the task was.
+    writeFileSync(
+      path.join(root, ".fleet/runs/mid/001-research.md"),
+      stringifyFrontmatter(run, "", LAYOUT.run),
+    );
+    const r = await recover({
+      repo,
+      paths,
+      env: {},
+      getRunner: () => {
+        throw new Error("no");
+      },
+      emit: () => {},
+      now: () => new Date(),
+    });
+    expect(r).toMatchObject({ committed: ["mid"], interrupted: [] });
+    const after = readTask(paths, "mid");
+    expect(after?.ok && after.task.record).toMatchObject({
+      phase: "plan",
+      status: "ready",
+      attempts: { research: 1 },
+    });
+    expect(readRuns(paths, "mid").map((x) => x.record.outcome)).toEqual(["finished"]);
+    expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("researched");
+    expect(readJournals(repo.commonDir)).toEqual([]);
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
+  });
+
+  it("refreshes index entries a commit killed after moving HEAD left stale, and only those", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    const file = ".fleet/queue/idx.md";
+    writeTaskFile(root, { id: "idx", phase: "idea", status: "draft" });
+    gitOut(root, "add", file);
+    gitOut(root, "commit", "-q", "-m", "v1");
+    const v1 = gitOut(root, "rev-parse", `HEAD:${file}`);
+    writeTaskFile(root, { id: "idx", phase: "idea", status: "ready" });
+    gitOut(root, "add", file);
+    gitOut(root, "commit", "-q", "-m", "v2");
+    gitOut(root, "update-index", "--cacheinfo", `100644,${v1},${file}`);
+    writeTaskFile(root, { id: "mine", phase: "idea", status: "draft" });
+    gitOut(root, "add", ".fleet/queue/mine.md");
+    expect(gitOut(root, "status", "--porcelain")).toBe(`MM ${file}\nA  .fleet/queue/mine.md`);
+    await recover({
+      repo,
+      paths: fleetPaths(root),
+      env: {},
+      getRunner: () => {
+        throw new Error("no");
+      },
+      emit: () => {},
+      now: () => new Date(),
+    });
+    expect(gitOut(root, "status", "--porcelain")).toBe("A  .fleet/queue/mine.md");
   });
 });

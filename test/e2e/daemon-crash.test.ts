@@ -101,7 +101,13 @@ describe("fleet watch after kill -9", () => {
         await last.exited;
       }
     }
+    // The person approves while a daemon runs (so any transition a kill left uncommitted is committed
+    // first, and the story reads in order), then the daemon keeps being killed during implement.
+    const calm = startFleet(f.root);
+    await waitFor("a daemon to recover and scan", () => calm.out().includes("scanned"));
     for (const id of ids) fleetOk(f.root, ["approve", id]);
+    calm.child.kill("SIGKILL");
+    await calm.exited;
     for (let i = 0; i < 3; i++) {
       const d = startFleet(f.root);
       await new Promise((r) => setTimeout(r, 500 + i * 450));
@@ -112,6 +118,8 @@ describe("fleet watch after kill -9", () => {
     const last = startFleet(f.root);
     const shipped = () => ids.every((id) => stateOf(f, id) === "done / ready");
     await waitFor("both shipped", shipped, 45_000, () => explain(last));
+    // (The work may have been finished by a daemon killed earlier: let this one start before stopping it.)
+    await waitFor("the last daemon to watch", () => last.out().includes("scanned"));
     last.child.kill("SIGTERM");
     expect(await last.exited, `stdout:\n${last.out()}\nstderr:\n${last.err()}`).toBe(0);
 

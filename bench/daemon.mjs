@@ -2,7 +2,7 @@
 // the fixture's tasks, the time of one warm reconcile (in-process, over the same tasks), and the
 // latency from a task file written to its agent process started. Prints; asserts nothing.
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -13,7 +13,13 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 /** A copy of the fixture where nothing claims to be running (no crash to recover), with command agents. */
 function daemonRepo(root) {
   const copy = mkdtempSync(path.join(tmpdir(), "fleet-bench-daemon-"));
-  cpSync(root, copy, { recursive: true });
+  // A clone, not a file copy: git may be packing the fixture in the background.
+  execFileSync("git", ["clone", "-q", root, copy]);
+  for (const [k, v] of [
+    ["user.name", "Bench"],
+    ["user.email", "bench@example.com"],
+  ])
+    execFileSync("git", ["config", k, v], { cwd: copy });
   const queue = path.join(copy, ".fleet", "queue");
   for (const name of readdirSync(queue)) {
     const file = path.join(queue, name);
@@ -122,6 +128,7 @@ async function latency(w, queue, marks, ids, text) {
 
 export async function benchDaemon({ root, cli, count, report }) {
   const { copy, marks } = daemonRepo(root);
+  const children = [];
   try {
     // Start-up: process start until the first full reconcile is done.
     const starts = [];
@@ -129,6 +136,7 @@ export async function benchDaemon({ root, cli, count, report }) {
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
       const w = startWatch(cli, copy);
+      children.push(w.child);
       await w.next((e) => e.event === "scanned");
       starts.push({ ms: performance.now() - t0, rss: 0 });
       rss = Math.max(rss, rssOf(w.child.pid));
@@ -188,6 +196,7 @@ export async function benchDaemon({ root, cli, count, report }) {
     execFileSync("git", ["add", "-A"], { cwd: copy });
     execFileSync("git", ["commit", "-q", "-m", "bench drafts"], { cwd: copy });
     const w = startWatch(cli, copy);
+    children.push(w.child);
     await w.next((e) => e.event === "scanned");
     const edit = await latency(w, queue, marks, drafts, (id) => taskText(id, "ready"));
     const fresh = await latency(
@@ -207,6 +216,7 @@ export async function benchDaemon({ root, cli, count, report }) {
       );
     }
   } finally {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) await stop(child);
     rmSync(copy, { recursive: true, force: true });
   }
 }

@@ -34,6 +34,7 @@ import {
 import { readRuns } from "../store/read-records.js";
 import { readTask, readTasks } from "../store/read-tasks.js";
 import type { WorkPhase } from "../store/schemas/common.js";
+import type { Task } from "../store/schemas/task.js";
 import { withStateLock } from "../store/state-lock.js";
 import { writeRun, writeTask } from "../store/write-records.js";
 import { readClaims, writeClaim } from "./claims.js";
@@ -175,7 +176,10 @@ async function refreshIndex(ctx: CoordinatorContext): Promise<void> {
  * before the first reconcile. Claims are released only after their tasks are fixed, so recovery
  * killed half-way simply starts over next time.
  */
-export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
+export async function recover(
+  ctx: CoordinatorContext,
+  tasks: Iterable<{ record: Pick<Task, "id" | "status"> }> = readTasks(ctx.paths).tasks.values(),
+): Promise<Recovery> {
   const { commonDir } = ctx.repo;
   const rt = runtimePaths(commonDir);
   mkdirSync(rt.locks, { recursive: true });
@@ -192,7 +196,7 @@ export async function recover(ctx: CoordinatorContext): Promise<Recovery> {
     if (commit) out.committed.push(journal.task);
   }
   const suspects = new Set(active.map((c) => c.task));
-  for (const [id, task] of readTasks(ctx.paths).tasks) if (task.record.status === "running") suspects.add(id);
+  for (const task of tasks) if (task.record.status === "running") suspects.add(task.record.id);
   const loose = await uncommitted(ctx);
   for (const rel of loose.leftovers) rmSync(path.join(ctx.paths.root, rel), { force: true });
   for (const id of loose.runTasks) suspects.add(id);

@@ -74,14 +74,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
     onWake: () => loop?.wake(),
   });
   try {
-    const r = await recover({
+    // One read of the queue serves recovery and the first reconcile (which then only stats files).
+    coordinator.index.scan();
+    const ctx = {
       repo,
       paths,
       env: opts.env ?? process.env,
       getRunner: opts.getRunner,
       emit: opts.onEvent,
       now: () => new Date(),
-    });
+    };
+    const r = await recover(ctx, coordinator.index.tasks().values());
     if (r.released.length || r.interrupted.length || r.committed.length)
       note(
         opts.onEvent,
@@ -142,13 +145,16 @@ async function watchUntilStopped(
           },
         );
   try {
+    // Reconcile at once; chokidar's own scan of a large .fleet/ takes seconds. Anything that changed
+    // before its watches were in place is caught by one more full reconcile once it is ready.
+    loop.full();
     await watcher?.ready;
+    if (watcher) loop.full();
     note(
       opts.onEvent,
       "watching",
       `${paths.root} — pid ${process.pid}, concurrency ${config.concurrency}, rescan ${config.rescan / 1000}s${watcher ? "" : ", no file events"}`,
     );
-    loop.full();
     if (!stop.aborted)
       await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
     note(opts.onEvent, "stopping", `${coordinator.running().size} running agent(s) will be stopped`);

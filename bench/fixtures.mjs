@@ -5,12 +5,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 const PHASES = ["idea", "research", "plan", "implement", "ship", "done"];
+// A board of waiting work: nothing here is runnable, so daemon benchmarks measure only the tasks they add.
 const STATUS = {
   idea: "draft",
-  research: "running",
+  research: "blocked",
   plan: "awaiting-approval",
-  implement: "ready",
-  ship: "ready",
+  implement: "failed",
+  ship: "awaiting-approval",
   done: "ready",
 };
 

@@ -6,6 +6,7 @@
  * `error` (a stream-level error; "Reconnecting… n/5" while codex retries).
  * Source: codex-rs/exec/src/exec_events.rs in openai/codex, checked against codex-cli 0.169.0's output.
  */
+import { num, obj, parseEventLine } from "./json-lines.js";
 
 /** What one `codex exec` said about itself. */
 export interface CodexSummary {
@@ -36,35 +37,14 @@ export function emptyCodexSummary(): CodexSummary {
   };
 }
 
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | null {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : null;
-}
-function num(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
 function add(a: number | null, b: number | null): number | null {
   return b === null ? a : (a ?? 0) + b;
 }
 
 /** Folds one output line into `summary` (mutating it); non-JSON lines go to `plainLines` (last 20). */
 export function readCodexLine(summary: CodexSummary, line: string): void {
-  const text = line.trim();
-  if (!text) return;
-  let event: Json | null = null;
-  if (text.startsWith("{")) {
-    try {
-      event = obj(JSON.parse(text));
-    } catch {
-      event = null;
-    }
-  }
-  if (!event) {
-    summary.plainLines.push(text);
-    if (summary.plainLines.length > 20) summary.plainLines.shift();
-    return;
-  }
+  const event = parseEventLine(line, summary.plainLines);
+  if (!event) return;
   switch (event.type) {
     case "thread.started":
       if (typeof event.thread_id === "string") summary.threadId = event.thread_id;

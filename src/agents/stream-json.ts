@@ -8,6 +8,7 @@
  * Sources: https://code.claude.com/docs/en/headless (output formats), and the events `claude` 2.1.197
  * actually prints (recorded in docs/runners.md).
  */
+import { type Json, num, obj, parseEventLine, str } from "./json-lines.js";
 
 /** What one run said about itself, gathered line by line. */
 export interface ClaudeStreamSummary {
@@ -56,18 +57,6 @@ export function emptyClaudeSummary(): ClaudeStreamSummary {
   };
 }
 
-type Json = Record<string, unknown>;
-
-function num(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-function str(value: unknown): string | null {
-  return typeof value === "string" ? value : null;
-}
-function obj(value: unknown): Json | null {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : null;
-}
-
 /** Sum of the input-side token counts of a `usage` object (plain, cache read, cache creation), or null. */
 export function claudeInputTokens(usage: Json | null): number | null {
   if (!usage) return null;
@@ -99,21 +88,8 @@ export function modelUsageTokens(modelUsage: Json | null): { input: number; outp
  * in `plainLines` (at most the last 20); unknown event types are ignored.
  */
 export function readClaudeLine(summary: ClaudeStreamSummary, line: string): void {
-  const text = line.trim();
-  if (!text) return;
-  let event: Json | null = null;
-  if (text.startsWith("{")) {
-    try {
-      event = obj(JSON.parse(text));
-    } catch {
-      event = null;
-    }
-  }
-  if (!event) {
-    summary.plainLines.push(text);
-    if (summary.plainLines.length > 20) summary.plainLines.shift();
-    return;
-  }
+  const event = parseEventLine(line, summary.plainLines);
+  if (!event) return;
   const sessionId = str(event.session_id);
   if (sessionId) summary.sessionId = sessionId;
   switch (event.type) {

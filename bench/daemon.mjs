@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
-/** A copy of the fixture where nothing claims to be running (no crash to recover), with command agents. */
+/** A clone of the fixture where none of its tasks can run (only the measured ones do), with a command researcher. */
 function daemonRepo(root) {
   const copy = mkdtempSync(path.join(tmpdir(), "fleet-bench-daemon-"));
   // A clone, not a file copy: git may be packing the fixture in the background.
@@ -24,8 +24,11 @@ function daemonRepo(root) {
   for (const name of readdirSync(queue)) {
     const file = path.join(queue, name);
     const text = readFileSync(file, "utf8");
-    if (text.includes("status: running"))
-      writeFileSync(file, text.replace("status: running", "status: blocked"));
+    // Nothing of the fixture may run: no crash to recover (running), no ship of a plan-less task (ship).
+    const idle = text
+      .replace("status: running", "status: blocked")
+      .replace(/phase: ship\nstatus: ready/, "phase: ship\nstatus: blocked");
+    if (idle !== text) writeFileSync(file, idle);
   }
   const marks = path.join(copy, ".bench-marks");
   writeFileSync(

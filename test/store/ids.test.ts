@@ -25,9 +25,11 @@ describe("ids", () => {
     }
   });
 
-  it("generates slug plus random suffix ids that are valid and distinct", () => {
+  it("generates slug plus random suffix ids that are valid and nearly always distinct", () => {
     const ids = new Set(Array.from({ length: 200 }, () => generateId("Rate-limit the public API!")));
-    expect(ids.size).toBe(200);
+    // 4 base-36 characters: two of 200 ids collide in about 1% of runs (the birthday bound), so demand
+    // near-distinctness; a generator that repeated itself would fall far below.
+    expect(ids.size).toBeGreaterThanOrEqual(195);
     for (const id of ids) {
       expect(id).toMatch(/^rate-limit-the-public-api-[a-z0-9]{4}$/);
       expect(isValidId(id)).toBe(true);

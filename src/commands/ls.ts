@@ -31,8 +31,12 @@ export interface BoardEntry {
   /** False for a hand-dropped idea whose frontmatter the daemon has not filled in yet. */
   normalized: boolean;
   updated: string | null;
-  /** For `running` tasks: ms since `updated` (when the run started); else null. */
+  /** For `running` tasks: ms since the run started (its claim, else `updated`); else null. */
   running_ms: number | null;
+  /** For `running` tasks: the agent of the active claim, when one is held. */
+  agent: string | null;
+  /** For `running` tasks: false when no live daemon holds the claim (it will be recovered on restart). */
+  daemon_alive: boolean | null;
   /** The open question of a blocked task, or null. */
   question: string | null;
 }
@@ -55,6 +59,14 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
   const where = locateFleet(opts.cwd);
   const { tasks, problems } = await readTaskIndex(where.paths, where.taskCache);
   const now = (opts.now ?? new Date()).getTime();
+  let claims = new Map<string, { agent: string | null; started: string | null; alive: boolean }>();
+  for (const t of tasks.values()) {
+    if (t.record.status !== "running") continue;
+    // Only a board with running tasks pays for reading claims (and loading the lock library).
+    const { readActiveClaims } = await import("../coordinator/claims.js");
+    claims = new Map(readActiveClaims(where.commonDir).map((c) => [c.task, c]));
+    break;
+  }
   const out: BoardEntry[] = [];
   let hidden = 0;
   for (const { record: t, file, normalized } of tasks.values()) {
@@ -64,7 +76,9 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       hidden++;
       continue;
     }
-    const since = t.status === "running" && t.updated ? Date.parse(t.updated) : Number.NaN;
+    const claim = t.status === "running" ? claims.get(t.id) : undefined;
+    const started = claim?.started ?? t.updated;
+    const since = t.status === "running" && started ? Date.parse(started) : Number.NaN;
     out.push({
       id: t.id,
       title: t.title,
@@ -75,6 +89,8 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       normalized,
       updated: t.updated ?? null,
       running_ms: Number.isNaN(since) ? null : Math.max(0, now - since),
+      agent: claim?.agent ?? null,
+      daemon_alive: t.status === "running" ? (claim?.alive ?? false) : null,
       question: t.question,
     });
   }

@@ -20,6 +20,22 @@ describe("fleet watch", () => {
     const claims = readActiveClaims(path.join(f.root, ".git"));
     expect(claims.map((c) => c.task).sort()).toEqual(["p1", "p2", "p3"]);
     expect(claims.every((c) => c.phase === "research" && c.agent === "researcher" && c.alive)).toBe(true);
+    const board = JSON.parse(runFleet(f.root, ["ls", "--json"]).stdout) as {
+      tasks: {
+        id: string;
+        status: string;
+        agent: string | null;
+        daemon_alive: boolean | null;
+        running_ms: number | null;
+      }[];
+    };
+    const running = board.tasks.filter((t) => t.status === "running");
+    expect(running.map((t) => t.id).sort()).toEqual(["p1", "p2", "p3"]);
+    for (const t of running) {
+      expect(t).toMatchObject({ agent: "researcher", daemon_alive: true });
+      expect(t.running_ms).toBeGreaterThanOrEqual(0);
+    }
+    expect(runFleet(f.root, ["ls"]).stdout).toMatch(/p1 +running +P2 +Idea p1 +\(researcher, running \d/);
     touch(barrier);
     await waitFor("all four planned", () =>
       ["p1", "p2", "p3", "p4"].every((id) => stateOf(f, id) === "plan / awaiting-approval"),

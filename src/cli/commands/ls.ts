@@ -19,7 +19,7 @@ Options:
   --status <status>  only this status: ${STATUSES.join(", ")}
   --all              include done and dropped tasks
   --json             print {tasks: [{id, title, phase, status, priority, file, normalized, updated,
-                     running_ms, question}], problems: [{file, field, message}], hidden}
+                     running_ms, agent, daemon_alive, question}], problems: [{file, field, message}], hidden}
 
 Examples:
   fleet ls
@@ -32,7 +32,7 @@ Exit codes: 0 listed (even with problems; \`fleet doctor\` exits 1 on them) · 2
 function line(t: BoardEntry): string[] {
   const extra =
     t.running_ms !== null
-      ? `  (running ${formatDuration(t.running_ms)})`
+      ? `  (${t.agent ? `${t.agent}, ` : ""}running ${formatDuration(t.running_ms)}${t.daemon_alive === false ? "; no daemon holds it — start `fleet watch` to recover it" : ""})`
       : t.normalized
         ? ""
         : "  (new file)";

@@ -7,9 +7,12 @@ import { FleetError } from "../errors.js";
 import { commitFleet, type Identity } from "../git/commit-fleet.js";
 import { findRepo, gitIdentity, type Repo } from "../git/repo.js";
 import type { FleetEvent } from "../git/trailers.js";
-import { type FleetPaths, relativeToRoot } from "../store/paths.js";
+import { type FleetPaths, relativeToRoot, taskPath } from "../store/paths.js";
 import { nowTimestamp } from "../store/phases.js";
 import type { Task } from "../store/schemas/task.js";
+import { withStateLock } from "../store/state-lock.js";
+import { writeTask } from "../store/write-records.js";
+import { loadTask } from "./load-task.js";
 import { requireFleet } from "./locate.js";
 
 export { checkIdArg, loadTask } from "./load-task.js";
@@ -89,4 +92,28 @@ export function changeResult(
     to: { phase: after.phase, status: after.status },
     commit,
   };
+}
+
+/**
+ * A person's change that touches only the task file: under the state lock, load task `id`, apply the
+ * pure transition `apply`, write the task, and commit it as one audit commit described by `describe`
+ * (event, phase, body; task id and title are filled in).
+ * @throws FleetError not-found / invalid from loading, and whatever `apply` refuses (conflict, usage).
+ */
+export async function changeTask(
+  opts: { cwd: string; id: string; now?: Date },
+  apply: (task: Task, ctx: PersonContext) => Task,
+  describe: (before: Task, after: Task) => Omit<FleetEvent, "by" | "task" | "title">,
+): Promise<ChangeResult> {
+  const ctx = await personContext(opts.cwd, opts.now);
+  return withStateLock(ctx.repo.commonDir, async () => {
+    const loaded = loadTask(ctx.paths, opts.id);
+    const before = loaded.record;
+    const task = apply(before, ctx);
+    await writeTask(ctx.paths, task, loaded.body);
+    const commit = await commitChange(ctx, { task: task.id, title: task.title, ...describe(before, task) }, [
+      taskPath(ctx.paths, task.id),
+    ]);
+    return changeResult(before, task, commit);
+  });
 }

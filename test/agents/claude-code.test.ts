@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runClaudeCode } from "../../src/agents/claude-code.js";
 import {
   CLAUDE_BIN,
@@ -14,19 +14,10 @@ import {
   FAKE_ANTHROPIC_KEY,
   promptValue,
 } from "../support/agent-clis.js";
-import { type ModelServer, type ModelServerScript, startModelServer } from "../support/model-server.js";
+import { type ModelServer, serveModelPerTest } from "../support/model-server.js";
 import { makeRequest } from "./request.js";
 
-let server: ModelServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-async function serve(script: ModelServerScript): Promise<ModelServer> {
-  server = await startModelServer(script);
-  return server;
-}
+const serve = serveModelPerTest();
 
 function claudeRequest(s: ModelServer, agent: Record<string, unknown> = {}, overrides = {}) {
   return makeRequest(

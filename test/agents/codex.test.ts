@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCodex } from "../../src/agents/codex.js";
 import { tempDir } from "../helpers/temp-repo.js";
 import {
@@ -16,19 +16,10 @@ import {
   FAKE_OPENAI_KEY,
   promptValue,
 } from "../support/agent-clis.js";
-import { type ModelServer, type ModelServerScript, startModelServer } from "../support/model-server.js";
+import { type ModelServer, serveModelPerTest } from "../support/model-server.js";
 import { makeRequest } from "./request.js";
 
-let server: ModelServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-async function serve(script: ModelServerScript): Promise<ModelServer> {
-  server = await startModelServer(script);
-  return server;
-}
+const serve = serveModelPerTest();
 
 function gitCheckout(): string {
   const dir = tempDir("fleet-checkout-");

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runGemini } from "../../src/agents/gemini.js";
 import { tempDir } from "../helpers/temp-repo.js";
 import {
@@ -16,19 +16,10 @@ import {
   geminiParentEnv,
   promptValue,
 } from "../support/agent-clis.js";
-import { type ModelServer, type ModelServerScript, startModelServer } from "../support/model-server.js";
+import { type ModelServer, serveModelPerTest } from "../support/model-server.js";
 import { makeRequest } from "./request.js";
 
-let server: ModelServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-async function serve(script: ModelServerScript): Promise<ModelServer> {
-  server = await startModelServer(script);
-  return server;
-}
+const serve = serveModelPerTest();
 
 const PRICE = { input_per_mtok: 1.25, output_per_mtok: 10 };
 

@@ -10,8 +10,10 @@
  * Point the CLIs at it with `ANTHROPIC_BASE_URL=<server.url>` and, for codex, a provider whose
  * `base_url` is `<server.url>/v1`. Every request is recorded (`server.requests`) for assertions.
  */
+
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 import {
   anthropicMessage,
   anthropicStream,
@@ -240,4 +242,20 @@ export async function startModelServer(script: ModelServerScript = {}): Promise<
       server.close(() => resolve());
     });
   return state;
+}
+
+/**
+ * For a test file: registers an `afterEach` that closes the server, and returns `serve(script)`, which
+ * starts one for the current test.
+ */
+export function serveModelPerTest(): (script: ModelServerScript) => Promise<ModelServer> {
+  let server: ModelServer | null = null;
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+  });
+  return async (script) => {
+    server = await startModelServer(script);
+    return server;
+  };
 }

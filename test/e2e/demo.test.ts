@@ -41,7 +41,19 @@ describe("fleet demo (built CLI)", () => {
     const title = readTask(paths, "title-case");
     if (!greet?.ok || !title?.ok) throw new Error("the demo's tasks do not load");
     expect(greet.task.record).toMatchObject({ phase: "done", attempts: { implement: 2, ship: 1 } });
-    expect(greet.task.record.shipped?.commit).toBe(gitOut(kept, "rev-parse", "main~1"));
+    // The two tasks run side by side, so title-case's last commits may come after the ship:
+    // find the squash by its trailers rather than by its place on main.
+    const merged = gitOut(
+      kept,
+      "log",
+      "--format=%H",
+      "--grep=^Fleet-Task: add-greet$",
+      "--grep=^Fleet-Event: merged$",
+      "--all-match",
+      "main",
+    );
+    expect(merged).toMatch(/^[0-9a-f]{40}$/);
+    expect(greet.task.record.shipped?.commit).toBe(merged);
     expect(title.task.record).toMatchObject({ phase: "implement", status: "failed", shipped: null });
     expect(title.task.record.reason).toMatch(
       /^implement failed 2 times; last: gate acceptance failed: check AC1/,

@@ -12,7 +12,9 @@ import type { GateRunner } from "../gates/run-gates.js";
 import { runGates } from "../gates/run-gates.js";
 import { gitText } from "../git/run-git.js";
 import { approvalState } from "../lifecycle/approval-hash.js";
+import { zeroCost } from "../lifecycle/cost.js";
 import { readAcceptance, readAgents, readPlan } from "../store/read-records.js";
+import type { Cost } from "../store/schemas/common.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Job } from "./job.js";
 
@@ -32,6 +34,12 @@ export interface ImplementGatesResult {
   passed: boolean;
   /** Set when a gate could not judge (not the candidate's fault): the task waits for a person. */
   blocked: boolean;
+  /** Set when a gate's agent was rate limited: judge again after a back-off, no attempt used. */
+  tryLater: boolean;
+  /** For `tryLater`: the wait the agent asked for, ms, or null. */
+  retryAfterMs: number | null;
+  /** What the gates' agents spent (the reviewer). */
+  cost: Cost;
   gates: GateResult[];
   /** One sentence: which gate failed and how. */
   reason: string | null;
@@ -51,6 +59,8 @@ export function reviewerFor(job: Job): GateRunner {
     epoch: job.epoch,
     attempt: job.attempt,
     parentEnv: job.env,
+    maxBudgetUsd: job.config.budgets.per_attempt_usd,
+    prices: job.config.prices,
   });
 }
 
@@ -88,6 +98,9 @@ export async function runImplementGates(input: ImplementGatesInput): Promise<Imp
   const blocked = (reason: string): ImplementGatesResult => ({
     passed: false,
     blocked: true,
+    tryLater: false,
+    retryAfterMs: null,
+    cost: zeroCost(),
     gates: [],
     reason,
     feedback: null,
@@ -123,6 +136,9 @@ export async function runImplementGates(input: ImplementGatesInput): Promise<Imp
   return {
     passed: report.outcome === "passed",
     blocked: report.outcome === "error",
+    tryLater: report.outcome === "try-later",
+    retryAfterMs: report.retryAfterMs,
+    cost: report.cost,
     gates: report.results,
     reason: report.reason,
     feedback: report.feedback,

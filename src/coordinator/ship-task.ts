@@ -17,8 +17,10 @@ import { withFileLock } from "../git/file-lock.js";
 import type { Repo } from "../git/repo.js";
 import { gitText } from "../git/run-git.js";
 import { formatCommitMessage } from "../git/trailers.js";
+import { addCosts, zeroCost } from "../lifecycle/cost.js";
 import { assertValidId } from "../store/ids.js";
 import { runtimePaths } from "../store/paths.js";
+import type { Cost } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
@@ -44,14 +46,21 @@ export interface ShipInput {
   note?: (detail: string) => void;
 }
 
-/** How a ship ended. `gates` are the results of the last gate run (empty when none ran). */
-export type ShipOutcome =
+/**
+ * How a ship ended, with `cost`: what the ship gates' agents (the reviewer) spent over every round.
+ * `gates` are the results of the last gate run (empty when none ran). `waiting` with `retryAfterMs`:
+ * a gate's agent was rate limited and asked for that wait (ms).
+ */
+export type ShipOutcome = ShipEnd & { cost: Cost };
+
+/** How a ship ended, before the cost is added. */
+type ShipEnd =
   | { kind: "shipped"; commit: string; gates: GateResult[]; rounds: number }
   | { kind: "held"; reason: string }
   | { kind: "conflict"; paths: string[]; reason: string; feedback: string }
   | { kind: "failed"; outcome: "failed" | "rejected"; reason: string; feedback: string; gates: GateResult[] }
   | { kind: "blocked"; reason: string; gates: GateResult[] }
-  | { kind: "waiting"; reason: string; gates: GateResult[] }
+  | { kind: "waiting"; reason: string; gates: GateResult[]; retryAfterMs?: number | null }
   | { kind: "interrupted"; reason: string; gates: GateResult[] };
 
 /** Rebase-and-gate rounds before giving up for now on a base branch that keeps moving. */
@@ -107,10 +116,18 @@ async function refOf(repo: Repo, ref: string): Promise<string | null> {
  */
 export function shipTask(input: ShipInput): Promise<ShipOutcome> {
   const lock = path.join(runtimePaths(input.repo.commonDir).locks, "ship");
-  return withFileLock(lock, () => shipLocked(input), { waitMs: 60 * 60_000, what: "another ship" });
+  return withFileLock(
+    lock,
+    async () => {
+      const spent = { cost: zeroCost() };
+      const end = await shipLocked(input, spent);
+      return { ...end, cost: spent.cost };
+    },
+    { waitMs: 60 * 60_000, what: "another ship" },
+  );
 }
 
-async function shipLocked(input: ShipInput): Promise<ShipOutcome> {
+async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<ShipEnd> {
   const { repo, config, task } = input;
   const note = input.note ?? (() => {});
   const base = config.base;
@@ -179,8 +196,11 @@ async function shipLocked(input: ShipInput): Promise<ShipOutcome> {
         onSpawn: input.onSpawn,
       });
       gates = report.results;
+      spent.cost = addCosts(spent.cost, report.cost);
       const reason = report.reason ?? "a ship gate did not pass";
       if (report.outcome === "interrupted") return { kind: "interrupted", reason, gates };
+      if (report.outcome === "try-later")
+        return { kind: "waiting", reason, gates, retryAfterMs: report.retryAfterMs };
       if (report.outcome === "error") return { kind: "blocked", reason, gates };
       if (report.outcome !== "passed") {
         return {

@@ -3,7 +3,8 @@
  * `shipped: { commit, at }` (the audit commit's event is `shipped`); held by `review.ship` →
  * `ship / awaiting-approval`; a failed ship gate or a rebase conflict → back to `implement / ready`
  * with the feedback (charged to the implement attempt that made the change, so the task fails once
- * implement has used `max_attempts`); a person's work in the way → try again later, not an attempt.
+ * implement has used `max_attempts`); a person's work in the way, or a rate-limited reviewer → try again
+ * later, not an attempt. The run's cost is what the ship gates' reviewer spent.
  */
 import { readPlan, readRuns } from "../store/read-records.js";
 import { nowTimestamp } from "../store/schemas/common.js";
@@ -46,6 +47,10 @@ function gateLines(outcome: ShipOutcome): string {
 
 /** Turns a ship outcome into the landing the coordinator commits. */
 export function shipLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
+  return { ...shipEndLanding(job, outcome, now), cost: outcome.cost };
+}
+
+function shipEndLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
   const base = job.config.base;
   switch (outcome.kind) {
     case "shipped":
@@ -85,7 +90,7 @@ export function shipLanding(job: Job, outcome: ShipOutcome, now: Date): Landing 
         end: { kind: "try-later", reason: outcome.reason },
         reason: outcome.reason,
         gates: outcome.gates,
-        retryAfterMs: shipWaitMs(job),
+        retryAfterMs: outcome.retryAfterMs ?? shipWaitMs(job),
         runBody: `## Waiting\n\n${outcome.reason}\n${gateLines(outcome)}`,
       };
     case "interrupted":

@@ -1,8 +1,10 @@
 /**
  * `kind: agent` — a skeptical reviewer agent reads the plan and the diff and writes `review.md` with
  * `verdict: approve | changes` and its findings (design.md §6). `approve` passes; `changes` fails the
- * gate with the findings as feedback. A reviewer that cannot give a verdict (it failed, timed out, was
- * rate limited, wrote no valid review.md) is an `error`: the candidate is not to blame.
+ * gate with the findings as feedback. A reviewer that was rate limited or out of quota is `try-later`:
+ * the gates run again after a back-off. A reviewer that cannot give a verdict for any other reason (it
+ * failed, timed out, wrote no valid review.md) is an `error`: the candidate is not to blame. Every
+ * outcome carries what the reviewer spent, so the run record's cost includes it.
  *
  * The reviewer runs in the gate's clean checkout of the candidate; whatever it changes there is reset
  * afterwards so later gates see the candidate as committed.
@@ -17,6 +19,7 @@ import { runtimePaths } from "../store/paths.js";
 import type { Loaded } from "../store/read-file.js";
 import type { Agent, RunnerName } from "../store/schemas/agent.js";
 import type { Check } from "../store/schemas/artifacts.js";
+import type { Config } from "../store/schemas/config.js";
 import type { Gate } from "../store/schemas/gate.js";
 import { buildReviewPrompt } from "./review-prompt.js";
 import type { GateRunner } from "./run-gates.js";
@@ -34,6 +37,10 @@ export interface AgentGateDeps {
   epoch: number;
   attempt: number;
   parentEnv: NodeJS.ProcessEnv;
+  /** `budgets.per_attempt_usd` of config.md: the most one review may spend, USD; null = no limit. */
+  maxBudgetUsd: number | null;
+  /** `prices:` of config.md, for reviewers whose CLI reports tokens but not dollars. */
+  prices: Config["prices"];
 }
 
 /** Longest diff shown to the reviewer, characters. */
@@ -113,20 +120,46 @@ export function agentGateRunner(deps: AgentGateDeps): GateRunner {
         logFile: ctx.logFile,
         parentEnv: deps.parentEnv,
         signal: ctx.signal ?? new AbortController().signal,
+        maxBudgetUsd: deps.maxBudgetUsd,
+        prices: deps.prices,
         ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}),
       });
+      const cost = result.cost;
+      if (result.outcome === "try-later") {
+        const why = result.reason ?? "rate limited";
+        return {
+          verdict: "try-later",
+          exitCode: result.exitCode,
+          command: gate.agent,
+          output: why,
+          feedback: `reviewer agent \`${gate.agent}\` could not review now: ${why}`,
+          cost,
+          retryAfterMs: result.retryAfterMs,
+        };
+      }
       if (result.outcome !== "finished") {
-        return error(
-          `it ${result.outcome === "failed" ? "failed" : `ended ${result.outcome}`}: ${result.reason ?? "no reason given"}`,
-        );
+        return {
+          ...error(
+            `it ${result.outcome === "failed" ? "failed" : `ended ${result.outcome}`}: ${result.reason ?? "no reason given"}`,
+          ),
+          cost,
+        };
       }
       const review = readReview(outputDir);
-      if (typeof review === "string") return error(review);
+      if (typeof review === "string") return { ...error(review), cost };
       const output = `verdict: ${review.verdict}\n\n${review.findings}`;
       if (review.verdict === "approve") {
-        return { verdict: "pass", exitCode: result.exitCode, command: gate.agent, output, feedback: null };
+        return {
+          verdict: "pass",
+          exitCode: result.exitCode,
+          command: gate.agent,
+          output,
+          feedback: null,
+          cost,
+        };
       }
       return {
+        cost,
         verdict: "fail",
         exitCode: result.exitCode,
         command: gate.agent,

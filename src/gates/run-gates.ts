@@ -1,14 +1,17 @@
 /**
  * Running a phase's gates on one candidate commit: refusals first, then one clean checkout with the
  * configured `setup`, then each gate in the order `config.md` lists them, stopping at the first that
- * does not pass (the rest are recorded as `skipped`). Each gate's verdict, exit code, duration and
+ * does not pass (the rest are recorded as `skipped`). What gate agents spent (the reviewer) is summed
+ * into the report's `cost`, whatever the outcome. Each gate's verdict, exit code, duration and
  * output tail become a `gates:` entry of the run record; its full output goes to
  * `<git-common-dir>/fleet/logs/<task>/<label>-<gate>.log`.
  */
 import path from "node:path";
 import type { Repo } from "../git/repo.js";
+import { addCosts, zeroCost } from "../lifecycle/cost.js";
 import { fleetPaths, runtimePaths } from "../store/paths.js";
 import { readGates } from "../store/read-records.js";
+import type { Cost } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { Gate } from "../store/schemas/gate.js";
 import type { GateResult } from "../store/schemas/run.js";
@@ -56,11 +59,17 @@ export interface RunGatesOptions {
  * How the gates went. `passed`: every gate passed. `failed`: a gate failed — the candidate's fault, an
  * attempt used, `feedback` for the next prompt. `refused`: the diff touches forbidden paths (also the
  * candidate's fault). `error`: a gate could not judge (missing definition, acceptance file, command
- * not found) — a person must look, `reason` says what. `interrupted`: stopped by the signal.
+ * not found) — a person must look, `reason` says what. `try-later`: a gate's agent was rate limited;
+ * judge again after `retryAfterMs` (null = the caller's back-off), no attempt used. `interrupted`:
+ * stopped by the signal.
  */
 export interface GatesReport {
-  outcome: "passed" | "failed" | "refused" | "error" | "interrupted";
+  outcome: "passed" | "failed" | "refused" | "error" | "try-later" | "interrupted";
   results: GateResult[];
+  /** What gate agents spent on this candidate (the reviewer); all null when none ran. */
+  cost: Cost;
+  /** For `try-later`: the wait the agent asked for, ms, or null. */
+  retryAfterMs: number | null;
   /** For the next implement prompt: gate, command, exit code, relevant output. */
   feedback: string | null;
   /** One sentence for people (run record `reason`, task `reason`). */
@@ -102,11 +111,20 @@ async function runOne(gate: Gate, ctx: GateContext, agentGate?: GateRunner): Pro
   }
 }
 
+/** A report before the spent cost is added; `retryAfterMs` only for try-later. */
+type Judged = Omit<GatesReport, "cost" | "retryAfterMs"> & { retryAfterMs?: number | null };
+
 /**
  * Judges `candidate` against `base` with the gates `names`. Never throws for a gate's failure; throws
  * only when git itself fails (a candidate commit that does not exist, a checkout that cannot be made).
  */
 export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
+  const spent = { cost: zeroCost() };
+  const judged = await judge(opts, spent);
+  return { ...judged, cost: spent.cost, retryAfterMs: judged.retryAfterMs ?? null };
+}
+
+async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judged> {
   const { repo, taskId } = opts;
   const rt = runtimePaths(repo.commonDir);
   const logFor = (name: string) => path.join(rt.logs, taskId, `${opts.label}-${name}.log`);
@@ -209,6 +227,7 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
         onSpawn: opts.onSpawn,
       };
       const outcome = await runOne(gate, ctx, opts.agentGate);
+      if (outcome.cost) spent.cost = addCosts(spent.cost, outcome.cost);
       const entry = result(name, gate.kind, {
         verdict: outcome.verdict,
         exit_code: outcome.exitCode,
@@ -221,6 +240,16 @@ export async function runGates(opts: RunGatesOptions): Promise<GatesReport> {
       if (opts.signal?.aborted) {
         skipRest(i + 1);
         return { outcome: "interrupted", results, feedback: null, reason: "stopped while gates ran" };
+      }
+      if (outcome.verdict === "try-later") {
+        skipRest(i + 1);
+        return {
+          outcome: "try-later",
+          results,
+          feedback: null,
+          reason: `gate ${name} will run again later: ${(outcome.feedback ?? "").split("\n")[0]}`,
+          retryAfterMs: outcome.retryAfterMs ?? null,
+        };
       }
       if (outcome.verdict !== "pass") {
         skipRest(i + 1);

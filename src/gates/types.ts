@@ -1,5 +1,6 @@
 /** What every gate kind gets and gives back; `run-gates.ts` turns outcomes into run-record entries. */
 import type { Repo } from "../git/repo.js";
+import type { Cost } from "../store/schemas/common.js";
 import type { Checkout } from "./checkout.js";
 
 /** The facts one gate runs with. */
@@ -26,10 +27,11 @@ export interface GateContext {
 /**
  * A gate's verdict. `fail` is the candidate's fault and costs an attempt; `error` means the gate could
  * not judge (a missing definition, a missing acceptance file, a command that cannot start) and the task
- * waits for a person instead.
+ * waits for a person instead; `try-later` means the gate's agent was rate limited or out of quota, so
+ * the gates run again after a back-off, and no attempt is used.
  */
 export interface GateOutcome {
-  verdict: "pass" | "fail" | "error";
+  verdict: "pass" | "fail" | "error" | "try-later";
   exitCode: number | null;
   /** What ran, for people and feedback (a command line, `reviewer`, …). */
   command: string | null;
@@ -39,4 +41,8 @@ export interface GateOutcome {
   feedback: string | null;
   /** One short sentence on why it did not pass, when the gate can say better than its exit code. */
   summary?: string;
+  /** What the gate's agent spent (the reviewer), as its CLI reported; absent for command gates. */
+  cost?: Cost;
+  /** For `try-later`: how long the agent asked to wait, ms, when it said. */
+  retryAfterMs?: number | null;
 }

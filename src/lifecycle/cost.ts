@@ -77,11 +77,14 @@ function addNullable(a: number | null, b: number | null): number | null {
   return a + b;
 }
 
-/** The sum of two costs; a field unknown on both sides stays null. */
+/**
+ * The sum of two costs; a field unknown on both sides stays null, and a field known on one side only
+ * is that side's figure unchanged (so a CLI's own dollar figure survives adding an unknown).
+ */
 export function addCosts(a: Cost, b: Cost): Cost {
-  const usd = addNullable(a.usd, b.usd);
+  const usd = a.usd === null || b.usd === null ? (a.usd ?? b.usd) : roundUsd(a.usd + b.usd);
   return {
-    usd: usd === null ? null : roundUsd(usd),
+    usd,
     input_tokens: addNullable(a.input_tokens, b.input_tokens),
     output_tokens: addNullable(a.output_tokens, b.output_tokens),
   };

@@ -30,7 +30,13 @@ describe("shipTask", () => {
     expect(gitOut(root, "status", "--porcelain")).toBe("");
     expect(gitOut(root, "branch", "--list", `fleet/${TASK}`)).toBe("");
     const again = await ship(repo);
-    expect(again).toEqual({ kind: "shipped", commit: outcome.commit, gates: [], rounds: 0 });
+    expect(again).toEqual({
+      kind: "shipped",
+      commit: outcome.commit,
+      gates: [],
+      rounds: 0,
+      cost: { usd: null, input_tokens: null, output_tokens: null },
+    });
   });
 
   it("rebases and gates again when a person commits to the base branch while the ship gates run", async () => {

@@ -61,6 +61,8 @@ async function review(review: string | null) {
       epoch: 4,
       attempt: 2,
       parentEnv: process.env,
+      maxBudgetUsd: null,
+      prices: {},
     }),
   });
   return { report, seen };

@@ -35,6 +35,25 @@ export function previousSession(job: Job): string | null {
   return last.session_id;
 }
 
+/**
+ * The commit whose implement gates still owe a verdict, or null: the previous implement run produced
+ * `head` and then a gate's agent was rate limited (`try-later`), so this attempt judges that commit
+ * again instead of running the implementer once more.
+ */
+export function gatesPendingOn(job: Job, head: string): string | null {
+  const runs = readRuns(job.paths, job.task.id).filter(
+    (r) =>
+      r.record.seq < job.seq &&
+      (r.record.phase === "implement" || r.record.phase === "ship") &&
+      r.record.outcome !== "interrupted" &&
+      r.record.outcome !== "lost-claim",
+  );
+  const last = runs.at(-1)?.record;
+  if (last?.phase !== "implement" || last.outcome !== "try-later") return null;
+  if (last.head_commit !== head || !last.gates.some((g) => g.verdict === "try-later")) return null;
+  return head;
+}
+
 /** The research body, plan body, plan rejection and acceptance of the job's task (null when absent). */
 export function earlierWork(job: Job) {
   const research = readResearch(job.paths, job.task.id);

@@ -2,19 +2,23 @@
  * The implement phase: the implementer works in the task's worktree on branch `fleet/<id>` (reused
  * across attempts, reset to the branch head first). The coordinator commits whatever the agent left,
  * with a `Fleet-Task` trailer, records the head commit in the run, and hands it to the implement
- * gates: they pass → `ship / ready`; they fail → another attempt with their output as feedback.
+ * gates: they pass → `ship / ready`; they fail → another attempt with their output as feedback; the
+ * reviewer is rate limited → try later, and the next attempt judges the same commit without running
+ * the implementer again.
  */
+import type { AgentRunResult } from "../../agents/types.js";
 import { gitIdentity } from "../../git/repo.js";
 import { gitText } from "../../git/run-git.js";
 import { formatCommitMessage } from "../../git/trailers.js";
 import { commitAll } from "../../git/worktree.js";
+import { addCosts, zeroCost } from "../../lifecycle/cost.js";
 import { buildPrompt } from "../../lifecycle/prompt.js";
 import { agentLabel } from "../context.js";
 import { runImplementGates } from "../implement-gates.js";
 import type { Job, Landing } from "../job.js";
 import { earlyLanding, failedLanding, resultFields, runAgent } from "../run-agent.js";
 import { baseBranchCommit, implementWorktree } from "./checkout.js";
-import { earlierWork, previousFeedback } from "./context-files.js";
+import { earlierWork, gatesPendingOn, previousFeedback } from "./context-files.js";
 
 /** Commits what the agent left in `dir`; returns the worktree's head commit afterwards. */
 async function commitLeftovers(job: Job, dir: string): Promise<string> {
@@ -37,6 +41,11 @@ export async function runImplement(job: Job): Promise<Landing> {
   const start = job.task.base_commit ?? (await baseBranchCommit(job));
   const wt = await implementWorktree(job, start);
   if (wt.landing) return wt.landing;
+  const pending = gatesPendingOn(job, await gitText(["rev-parse", "HEAD"], { cwd: wt.cwd }));
+  if (pending) {
+    job.emit({ event: "gating", detail: `judging ${pending.slice(0, 12)} again: its gates were deferred` });
+    return gatedLanding(job, null, { cwd: wt.cwd, head: pending, start });
+  }
   const earlier = earlierWork(job);
   const prompt = buildPrompt({
     phase: "implement",
@@ -66,37 +75,45 @@ export async function runImplement(job: Job): Promise<Landing> {
       ...failedLanding(job, r, "the agent finished but left no change on the branch"),
       headCommit: head,
     };
-  const gates = await runImplementGates({ job, worktree: wt.cwd, headCommit: head, baseCommit: start });
+  return gatedLanding(job, r, { cwd: wt.cwd, head, start });
+}
+
+/**
+ * Runs the implement gates on `at.head` and lands their verdict. `r` is the implementer's result, or
+ * null when this attempt only judges a commit whose gates were deferred; the run's cost is the
+ * implementer's plus the reviewer's.
+ */
+async function gatedLanding(
+  job: Job,
+  r: AgentRunResult | null,
+  at: { cwd: string; head: string; start: string },
+): Promise<Landing> {
+  const gates = await runImplementGates({ job, worktree: at.cwd, headCommit: at.head, baseCommit: at.start });
+  const fields = r ? resultFields(r) : {};
+  const common = {
+    ...fields,
+    cost: addCosts(fields.cost ?? zeroCost(), gates.cost),
+    headCommit: at.head,
+    gates: gates.gates,
+  };
   if (job.signal.aborted)
-    return {
-      ...resultFields(r),
-      end: { kind: "interrupted", reason: "stopped during the gates" },
-      headCommit: head,
-    };
+    return { ...common, end: { kind: "interrupted", reason: "stopped during the gates" } };
+  if (gates.tryLater) {
+    const reason = gates.reason ?? "an implement gate will run again later";
+    return { ...common, end: { kind: "try-later", reason }, reason, retryAfterMs: gates.retryAfterMs };
+  }
   if (gates.blocked) {
     const reason = gates.reason ?? "an implement gate could not run";
-    return {
-      ...resultFields(r),
-      end: { kind: "blocked", reason },
-      reason,
-      headCommit: head,
-      gates: gates.gates,
-    };
+    return { ...common, end: { kind: "blocked", reason }, reason };
   }
   if (!gates.passed) {
     const reason = gates.reason ?? "an implement gate failed";
     const landing = failedLanding(job, r, reason, "rejected");
     return {
       ...landing,
-      headCommit: head,
-      gates: gates.gates,
+      ...common,
       runBody: gates.feedback ? `## Feedback\n\n${reason}\n\n${gates.feedback}\n` : landing.runBody,
     };
   }
-  return {
-    ...resultFields(r),
-    end: { kind: "advance", phase: "ship", status: "ready" },
-    headCommit: head,
-    gates: gates.gates,
-  };
+  return { ...common, end: { kind: "advance", phase: "ship", status: "ready" } };
 }

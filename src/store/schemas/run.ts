@@ -17,11 +17,14 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** One gate's verdict in a run. `output_tail`: the last lines of its output; the full log is at `log`. */
+/**
+ * One gate's verdict in a run. `output_tail`: the last lines of its output; the full log is at `log`.
+ * `try-later`: the gate's agent was rate limited, so it gave no verdict and the gates run again later.
+ */
 export const gateResultSchema = z.object({
   gate: z.string(),
   kind: z.string(),
-  verdict: z.enum(["pass", "fail", "error", "skipped"]),
+  verdict: z.enum(["pass", "fail", "error", "try-later", "skipped"]),
   exit_code: z.number().int().nullable().default(null),
   duration_ms: z.number().nonnegative().default(0),
   output_tail: z.string().default(""),

@@ -145,8 +145,8 @@ async function watchUntilStopped(
           },
         );
   try {
-    // Reconcile at once; chokidar's own scan of a large .fleet/ takes seconds. Anything that changed
-    // before its watches were in place is caught by one more full reconcile once it is ready.
+    // Reconcile at once, then once more when the watches are in place: anything that changed
+    // before they were is caught by that second full reconcile.
     loop.full();
     await watcher?.ready;
     if (watcher) loop.full();

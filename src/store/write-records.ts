@@ -1,8 +1,12 @@
 /**
  * Writing records back to `.fleet/`: stable field order, deterministic YAML, atomic replace. Writing a
- * record we read, unchanged, produces the same bytes — so no diff and no commit.
+ * record we read, unchanged, produces the same bytes — so no diff and no commit. Task and plan files
+ * are the ones people edit by hand: the comments in their frontmatter are carried over (comments.ts).
  */
+import { readFileSync } from "node:fs";
+import { isErrnoError } from "../errors.js";
 import { writeFileAtomically } from "./atomic-write.js";
+import { carryComments } from "./comments.js";
 import { type StringifyOptions, stringifyFrontmatter } from "./frontmatter.js";
 import { acceptancePath, type FleetPaths, planPath, researchPath, runPath, taskPath } from "./paths.js";
 import { type Acceptance, PLAN_KEY_ORDER, type Plan, type Research } from "./schemas/artifacts.js";
@@ -23,14 +27,43 @@ export function serializeTask(task: Task, body: string): string {
   return stringifyFrontmatter(task, body, LAYOUT.task);
 }
 
-/** Writes `.fleet/queue/<id>.md` atomically. @returns true when the file changed. */
-export function writeTask(paths: FleetPaths, task: Task, body: string): Promise<boolean> {
-  return writeFileAtomically(taskPath(paths, task.id), serializeTask(task, body));
+/** The text of `file`, or null when it does not exist. */
+function currentText(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    if (isErrnoError(err, "ENOENT")) return null;
+    throw err;
+  }
 }
 
-/** Writes `.fleet/plans/<id>.md`. @returns true when the file changed. */
+/** Writes `file` as `text`, keeping the frontmatter comments of the file it replaces. */
+function replaceKeepingComments(file: string, text: string): Promise<boolean> {
+  return writeFileAtomically(file, carryComments(currentText(file), text));
+}
+
+/**
+ * Writes `.fleet/queue/<id>.md` atomically, keeping a person's frontmatter comments.
+ * @returns true when the file changed.
+ */
+export function writeTask(paths: FleetPaths, task: Task, body: string): Promise<boolean> {
+  return writeFileAtomically(taskPath(paths, task.id), taskFileText(paths, task, body));
+}
+
+/**
+ * The text {@link writeTask} writes: `task` laid out afresh, with the frontmatter comments of the task
+ * file there now (for writers that apply the text later, such as the landing journal).
+ */
+export function taskFileText(paths: FleetPaths, task: Task, body: string): string {
+  return carryComments(currentText(taskPath(paths, task.id)), serializeTask(task, body));
+}
+
+/**
+ * Writes `.fleet/plans/<id>.md`, keeping a person's frontmatter comments.
+ * @returns true when the file changed.
+ */
 export function writePlan(paths: FleetPaths, plan: Plan, body: string): Promise<boolean> {
-  return writeFileAtomically(planPath(paths, plan.task), stringifyFrontmatter(plan, body, LAYOUT.plan));
+  return replaceKeepingComments(planPath(paths, plan.task), stringifyFrontmatter(plan, body, LAYOUT.plan));
 }
 
 /** Writes `.fleet/research/<id>.md`. @returns true when the file changed. */

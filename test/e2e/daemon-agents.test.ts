@@ -66,11 +66,15 @@ describe("the daemon and its agents", () => {
 
   it("fleet run --until-idle drains what can run and exits 0; it exits 1 when a task runs out of attempts", async () => {
     const f = e2eFleet("review: { plan: auto }\nmax_attempts: 2\n");
-    dropIdea(f.root, "ok-one");
+    dropIdea(f.root, "ok-one", "# from the support queue\nstatus: ready   # go ahead\n");
     dropIdea(f.root, "blocked-dep", "status: ready\ndepends_on: [nowhere]\n");
     const drained = runFleet(f.root, ["run", "--until-idle"]);
     expect(drained.code).toBe(0);
     expect(stateOf(f, "ok-one")).toBe("done / ready");
+    // The person's comments survive every rewrite, up to the committed file.
+    const committed = gitOut(f.root, "show", "HEAD:.fleet/queue/ok-one.md");
+    expect(committed).toContain("# from the support queue\n");
+    expect(committed).toMatch(/^status: ready {3}# go ahead$/m);
     expect(stateOf(f, "blocked-dep")).toBe("idea / ready");
     expect(drained.stdout).toMatch(/ok-one +implement +implementer +implemented/);
 

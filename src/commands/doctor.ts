@@ -5,6 +5,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
+import { indexLockPath, staleIndexLock } from "../git/index-lock.js";
 import { isValidId } from "../store/ids.js";
 import { type FleetPaths, relativeToRoot } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
@@ -114,7 +115,7 @@ function scanTaskFolder(
  * @throws FleetError not-found / not-initialized only; every problem in the files is in the result.
  */
 export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
-  const { paths } = locateFleet(opts.cwd);
+  const { paths, commonDir } = locateFleet(opts.cwd);
   const store: Problem[] = [];
   const out: DoctorProblem[] = [];
   const configFile = relativeToRoot(paths.root, paths.config);
@@ -237,6 +238,14 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
         });
     }
   }
+  const lock = staleIndexLock(await indexLockPath({ root: paths.root, commonDir }), Date.now());
+  if (lock)
+    out.push({
+      file: relativeToRoot(paths.root, lock.path),
+      field: null,
+      message: `is ${Math.round(lock.ageMs / 60_000)} min old: a git command that was killed left it, and git writes no index until it is gone`,
+      fix: `If no git command is running in this repository, remove it: rm '${lock.path}'.`,
+    });
   const problems = [...store.map(withFix), ...out].sort((a, b) =>
     a.file < b.file
       ? -1

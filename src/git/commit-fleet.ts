@@ -8,9 +8,12 @@
  * other staged or unstaged changes are never read or written.
  *
  * Commits are serialised per clone by a lock under the git directory, and a step that meets git's own
- * `index.lock` or a ref lock is retried with back-off.
+ * `index.lock` or a ref lock is retried with back-off. The index refresh is the person's convenience,
+ * not state: when a left-behind `index.lock` (index-lock.ts) blocks it, the commit stands, the paths
+ * are remembered in `<git-common-dir>/fleet/index-refresh-pending`, and the next commit refreshes them
+ * too — trying once, not waiting again, until the lock is gone.
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FleetError } from "../errors.js";
 import { FLEET_DIR, runtimePaths } from "../store/paths.js";
@@ -60,14 +63,39 @@ function isTracked(tracked: Set<string>, spec: string): boolean {
   return false;
 }
 
-async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs `fn`, retrying while git reports a busy lock: up to `attempts` tries, 50 ms doubling to 500 ms apart. */
+async function retryBusy<T>(fn: () => Promise<T>, attempts = 40): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (!(err instanceof GitError) || !LOCK_BUSY.test(err.stderr) || attempt >= 40) throw err;
+      if (!(err instanceof GitError) || !LOCK_BUSY.test(err.stderr) || attempt >= attempts) throw err;
       await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
     }
+  }
+}
+
+/**
+ * `git reset -q HEAD -- <specs>` on the person's index, plus the specs an earlier refresh could not do
+ * (kept in `pendingFile`). Waits out a busy `index.lock` the first time; once a refresh is pending, tries
+ * once. @throws GitError for any failure other than a busy `index.lock`.
+ */
+async function refreshIndex(cwd: string, pendingFile: string, specs: readonly string[]): Promise<void> {
+  let pending: string[] = [];
+  try {
+    pending = readFileSync(pendingFile, "utf8").split("\0").filter(Boolean);
+  } catch {
+    // nothing pending
+  }
+  const all = [...new Set([...pending, ...specs])];
+  const reset = () => git(["reset", "-q", "HEAD", "--", ...all], { cwd, okCodes: [1] });
+  try {
+    // git holds index.lock for milliseconds; ~7 s covers a person's `git add` of a large tree.
+    await (pending.length > 0 ? reset() : retryBusy(reset, 16));
+    if (pending.length > 0) rmSync(pendingFile, { force: true });
+  } catch (err) {
+    if (!(err instanceof GitError) || !/index\.lock/.test(err.stderr)) throw err;
+    writeFileSync(pendingFile, all.join("\0"));
   }
 }
 
@@ -106,7 +134,7 @@ async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> 
     await retryBusy(() =>
       git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
     );
-    await retryBusy(() => git(["reset", "-q", "HEAD", "--", ...specs], { cwd, okCodes: [1] }));
+    await refreshIndex(cwd, path.join(rt.dir, "index-refresh-pending"), specs);
     return commit;
   } finally {
     rmSync(indexFile, { force: true });

@@ -10,10 +10,12 @@ import { Coordinator } from "../coordinator/coordinator.js";
 import type { Executors, FleetLogEvent } from "../coordinator/job.js";
 import { recover } from "../coordinator/recover.js";
 import { FleetError } from "../errors.js";
+import { indexLockPath } from "../git/index-lock.js";
 import { findRepo } from "../git/repo.js";
 import { fleetPaths } from "../store/paths.js";
 import { readConfig } from "../store/read-records.js";
 import type { RunnerName } from "../store/schemas/agent.js";
+import { indexLockNotice } from "./index-lock-notice.js";
 import { acquireLease } from "./lease.js";
 import { ReconcileLoop } from "./loop.js";
 import { watchFleet } from "./watch-fleet.js";
@@ -91,9 +93,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
         "recovered",
         `claims released: ${r.released.join(", ") || "none"}; runs interrupted: ${r.interrupted.join(", ") || "none"}; processes killed: ${r.killed.length}`,
       );
+    const checkIndexLock = indexLockNotice(await indexLockPath(repo), (advice) =>
+      note(opts.onEvent, "warning", advice),
+    );
+    checkIndexLock();
     if (opts.mode === "watch")
-      loop = await watchUntilStopped(coordinator, paths.fleet, paths, opts, stop.signal);
-    else await drain(coordinator, opts.mode, stop.signal);
+      loop = await watchUntilStopped(coordinator, paths, opts, stop.signal, checkIndexLock);
+    else await drain(coordinator, opts.mode, stop.signal, checkIndexLock);
   } finally {
     await loop?.stop();
     await coordinator.stop();
@@ -108,16 +114,18 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
 
 async function watchUntilStopped(
   coordinator: Coordinator,
-  dir: string,
   paths: ReturnType<typeof fleetPaths>,
   opts: DaemonOptions,
   stop: AbortSignal,
+  afterReconcile: () => void,
 ): Promise<ReconcileLoop> {
+  const dir = paths.fleet;
   const config = readConfig(paths);
   let first = true;
   const loop = new ReconcileLoop(
     async (w) => {
       const r = await coordinator.reconcile({ full: w.full, files: w.files });
+      afterReconcile();
       if (!first) return;
       first = false;
       const n = coordinator.index.tasks().size;
@@ -168,6 +176,7 @@ async function drain(
   coordinator: Coordinator,
   mode: "until-idle" | "once",
   stop: AbortSignal,
+  afterReconcile: () => void,
 ): Promise<void> {
   const stopped = new Promise<void>((resolve) =>
     stop.addEventListener("abort", () => resolve(), { once: true }),
@@ -176,6 +185,7 @@ async function drain(
   while (!stop.aborted) {
     if (first || mode === "until-idle") {
       const r = await coordinator.reconcile({ full: true });
+      afterReconcile();
       if (r.settling > 0 && mode === "until-idle") {
         await Promise.race([new Promise((res) => setTimeout(res, 300)), stopped]);
         continue;

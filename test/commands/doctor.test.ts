@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { doctor } from "../../src/commands/doctor.js";
@@ -118,5 +118,24 @@ describe("doctor", () => {
     const [problem] = (await doctor({ cwd: root })).problems;
     expect(problem).toMatchObject({ file: ".fleet/queue/bad.md", field: null });
     expect(problem?.line).toBeGreaterThan(1);
+  });
+
+  it("reports a git index.lock that a killed git left behind, and not one git holds right now", async () => {
+    const root = tempRepo();
+    await init({ cwd: root });
+    const lock = path.join(root, ".git", "index.lock");
+    writeFileSync(lock, "");
+    expect(await doctor({ cwd: root })).toMatchObject({ ok: true });
+    const old = new Date(Date.now() - 25 * 60_000);
+    utimesSync(lock, old, old);
+    const result = await doctor({ cwd: root });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        file: ".git/index.lock",
+        message: expect.stringContaining("is 25 min old"),
+        fix: expect.stringContaining(`rm '${lock}'`),
+      }),
+    ]);
   });
 });

@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitFleet } from "../../src/git/commit-fleet.js";
 import { findRepo } from "../../src/git/repo.js";
@@ -38,7 +40,6 @@ describe("commitFleet", () => {
     expect(await commitFleet(repo, { event, paths: [".fleet/queue/a.md"] })).toBeNull();
     gitOut(root, "rm", "-q", "--cached", ".fleet/queue/a.md");
     gitOut(root, "reset", "-q");
-    const { rmSync } = await import("node:fs");
     rmSync(`${root}/.fleet/queue/a.md`);
     expect(
       await commitFleet(repo, { event: { ...event, event: "dropped" }, paths: [".fleet/queue/a.md"] }),
@@ -73,6 +74,37 @@ describe("commitFleet", () => {
     );
     expect(shas.every((s) => s !== null)).toBe(true);
     expect(Number(gitOut(root, "rev-list", "--count", "HEAD"))).toBe(9);
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
+  });
+});
+
+describe("commitFleet with a left-behind index.lock", () => {
+  it("commits anyway, remembers the index refresh, and does it once the lock is gone", async () => {
+    const root = tempRepo();
+    const repo = await findRepo(root);
+    const lock = path.join(root, ".git", "index.lock");
+    writeFileSync(lock, ""); // what a git killed mid-write leaves behind
+    writeFile(root, ".fleet/queue/a.md", "# A\n");
+    const event = { task: "a", phase: "idea", event: "created" };
+    const first = await commitFleet(repo, { event, paths: [".fleet/queue/a.md"] });
+    expect(gitOut(root, "rev-parse", "HEAD")).toBe(first);
+    const pending = path.join(root, ".git", "fleet", "index-refresh-pending");
+    expect(readFileSync(pending, "utf8")).toBe(":(literal).fleet/queue/a.md");
+
+    // While the lock stays, later commits do not wait again; they add their paths to the pending list.
+    writeFile(root, ".fleet/queue/b.md", "# B\n");
+    const started = Date.now();
+    await commitFleet(repo, { event: { ...event, task: "b" }, paths: [".fleet/queue/b.md"] });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(readFileSync(pending, "utf8").split("\0").sort()).toEqual([
+      ":(literal).fleet/queue/a.md",
+      ":(literal).fleet/queue/b.md",
+    ]);
+
+    rmSync(lock);
+    writeFile(root, ".fleet/queue/c.md", "# C\n");
+    await commitFleet(repo, { event: { ...event, task: "c" }, paths: [".fleet/queue/c.md"] });
+    expect(existsSync(pending)).toBe(false);
     expect(gitOut(root, "status", "--porcelain")).toBe("");
   });
 });

@@ -12,7 +12,8 @@
  * and missed its latency target. Here an event costs one `path.join`.
  *
  * A folder that appears is watched at once, and the files already in it are handed on (they may have
- * been written before its watch existed). Temp files of atomic writers and editors are ignored. The
+ * been written before its watch existed). If `.fleet/` itself goes away (`rm -rf .fleet` then
+ * `git checkout .fleet`), it is looked for every second and watched again, with all its files handed on. Temp files of atomic writers and editors are ignored. The
  * runtime directory lives under the git directory, outside `.fleet/`, so our own scratch files never
  * wake us.
  */
@@ -57,6 +58,20 @@ export function watchFleet(
   const root = path.resolve(dir);
   const watches = new Map<string, FSWatcher>();
   let closed = false;
+  let lookForRoot: NodeJS.Timeout | undefined;
+
+  /** `.fleet/` is gone: drop every watch, and watch it again once it is back. */
+  const rootGone = () => {
+    unwatch(root);
+    clearInterval(lookForRoot);
+    lookForRoot = setInterval(() => {
+      if (closed || !isDirectory(root)) return;
+      clearInterval(lookForRoot);
+      add(root, true);
+      onPaths([root]);
+    }, 1000);
+    lookForRoot.unref();
+  };
 
   const unwatch = (folder: string) => {
     for (const [p, w] of watches) {
@@ -72,6 +87,11 @@ export function watchFleet(
     if (name === null) {
       // Some platforms do not say which file changed: look at the whole folder.
       onError(new Error(`a change in ${folder} came without a file name`));
+      return;
+    }
+    if (folder === root && !isDirectory(root)) {
+      rootGone();
+      onPaths([root]);
       return;
     }
     const p = path.join(folder, name.toString());
@@ -93,6 +113,7 @@ export function watchFleet(
       return;
     }
     w.on("error", (err) => {
+      if (folder === root) return rootGone();
       unwatch(folder);
       // A folder removed under its watch is not an error; anything else is.
       if (isDirectory(folder)) onError(err);
@@ -119,6 +140,7 @@ export function watchFleet(
     ready: Promise.resolve(),
     close: async () => {
       closed = true;
+      clearInterval(lookForRoot);
       unwatch(root);
     },
   };

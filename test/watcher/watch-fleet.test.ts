@@ -79,6 +79,43 @@ describe("watchFleet", () => {
     expect(errors).toEqual([]);
   });
 
+  it("watches .fleet/ again when it is removed and comes back", async () => {
+    const dir = path.join(tempDir(), ".fleet");
+    mkdirSync(path.join(dir, "queue"), { recursive: true });
+    const seen = new Set<string>();
+    const errors: Error[] = [];
+    const w = watchFleet(
+      dir,
+      (files) => {
+        for (const f of files) seen.add(f);
+      },
+      (err) => errors.push(err),
+    );
+    await w.ready;
+    rmSync(dir, { recursive: true });
+    await new Promise((r) => setTimeout(r, 200));
+    mkdirSync(path.join(dir, "queue"), { recursive: true });
+    const back = path.join(dir, "queue", "back.md");
+    writeFileSync(back, "# Back\n");
+    await new Promise<void>((resolve, reject) => {
+      const end = Date.now() + 5000;
+      const tick = () =>
+        seen.has(back) ? resolve() : Date.now() > end ? reject(new Error("no event")) : setTimeout(tick, 20);
+      tick();
+    });
+    // And it is watched from then on.
+    const later = path.join(dir, "queue", "later.md");
+    writeFileSync(later, "# Later\n");
+    await new Promise<void>((resolve, reject) => {
+      const end = Date.now() + 5000;
+      const tick = () =>
+        seen.has(later) ? resolve() : Date.now() > end ? reject(new Error("no event")) : setTimeout(tick, 20);
+      tick();
+    });
+    await w.close();
+    expect(errors).toEqual([]);
+  });
+
   it("reports a folder it cannot watch", async () => {
     const errors: Error[] = [];
     const w = watchFleet(

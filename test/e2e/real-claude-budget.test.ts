@@ -4,39 +4,26 @@
  * daemon no longer claims it, and once the day's runs have spent the daily budget it claims nothing
  * new — saying why each time.
  */
-import { readdirSync } from "node:fs";
-import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gitOut } from "../helpers/temp-repo.js";
-import { CLAUDE_BIN, CLAUDE_ENV_NAMES, claudeParentEnv } from "../support/agent-clis.js";
-import { editFrontmatter, expectCode, frontmatter, makeProject } from "../support/fleet-project.js";
-import { type ModelServer, startModelServer } from "../support/model-server.js";
+import { CLAUDE_AGENT as AGENT, claudeParentEnv } from "../support/agent-clis.js";
+import {
+  editFrontmatter,
+  expectCode,
+  frontmatter,
+  makeProject,
+  runRecords as runs,
+} from "../support/fleet-project.js";
+import { serveModelPerTest } from "../support/model-server.js";
 
-const AGENT = {
-  runner: "claude-code",
-  command: [CLAUDE_BIN],
-  env: CLAUDE_ENV_NAMES,
-  model: "claude-sonnet-4-5",
-};
-
-let server: ModelServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-function runs(root: string, id: string): Record<string, unknown>[] {
-  return readdirSync(path.join(root, ".fleet/runs", id))
-    .sort()
-    .map((f) => frontmatter(root, `.fleet/runs/${id}/${f}`));
-}
+const serve = serveModelPerTest();
 
 describe("budgets with the real claude CLI", () => {
   it("stops an attempt at its budget, a task at its budget, and the fleet at the day's budget", {
     timeout: 300_000,
   }, async () => {
     // Every turn reads 100k tokens: $0.3015 at claude-sonnet-4-5's prices, far over the attempt budget.
-    server = await startModelServer({
+    const server = await serve({
       fallback: {
         tools: [{ name: "Glob", input: { pattern: "*" } }],
         usage: { input_tokens: 100_000, output_tokens: 100 },

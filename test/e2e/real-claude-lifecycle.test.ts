@@ -5,16 +5,18 @@
  * gates decide; `fleet cost` reports what the CLI reported. Then the failure classes end to end: a
  * 429 delays the task without using an attempt, a 401 blocks it with what to fix.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gitOut } from "../helpers/temp-repo.js";
 import {
-  CLAUDE_BIN,
-  CLAUDE_ENV_NAMES,
+  CLAUDE_AGENT as AGENT,
   claudeParentEnv,
+  claudeRead,
   FAKE_ANTHROPIC_KEY,
-  promptValue,
+  workFile as here,
+  outputFile as out,
+  claudeWrite as write,
 } from "../support/agent-clis.js";
 import {
   ACCEPTANCE_TEST,
@@ -23,38 +25,18 @@ import {
   GREET,
   GREET_DONE,
   makeProject,
+  runRecords as runsOf,
+  transcriptResult,
 } from "../support/fleet-project.js";
-import {
-  type ModelRequest,
-  type ModelServer,
-  type ScriptEntry,
-  startModelServer,
-} from "../support/model-server.js";
+import { type ScriptEntry, serveModelPerTest } from "../support/model-server.js";
 
 const ID = "greet-with-comma";
-const AGENT = {
-  runner: "claude-code",
-  command: [CLAUDE_BIN],
-  env: CLAUDE_ENV_NAMES,
-  model: "claude-sonnet-4-5",
-};
-
-let server: ModelServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-const out = (r: ModelRequest, file: string) => path.join(promptValue(r.text, "FLEET_OUTPUT_DIR"), file);
-const here = (r: ModelRequest, file: string) => path.join(promptValue(r.text, "Working directory"), file);
-const write = (file_path: string, content: string) => ({
-  tools: [{ name: "Write", input: { file_path, content } }],
-});
+const serve = serveModelPerTest();
 
 /** What the scripted model does in each phase, in order: three claude conversations. */
 const LIFECYCLE: ScriptEntry[] = [
   // research
-  (r) => ({ tools: [{ name: "Read", input: { file_path: here(r, "src/greet.js") } }] }),
+  (r) => claudeRead(here(r, "src/greet.js")),
   (r) =>
     write(
       out(r, "research.md"),
@@ -71,32 +53,18 @@ const LIFECYCLE: ScriptEntry[] = [
   (r) => write(out(r, "acceptance/greet.test.mjs"), ACCEPTANCE_TEST),
   { text: "Plan and acceptance written." },
   // implement
-  (r) => ({ tools: [{ name: "Read", input: { file_path: here(r, "src/greet.js") } }] }),
+  (r) => claudeRead(here(r, "src/greet.js")),
   (r) => write(here(r, "src/greet.js"), GREET_DONE),
   { text: "Implemented." },
 ];
 
-function transcriptResult(root: string, logRel: string): Record<string, unknown> {
-  const common = path.resolve(root, gitOut(root, "rev-parse", "--git-common-dir"));
-  const line = readFileSync(path.join(common, logRel), "utf8")
-    .split("\n")
-    .find((l) => l.startsWith('{"type":"result"'));
-  if (!line) throw new Error(`no result event in ${logRel}`);
-  return JSON.parse(line) as Record<string, unknown>;
-}
-
-function runRecords(root: string): Record<string, unknown>[] {
-  const dir = path.join(root, ".fleet/runs", ID);
-  return readdirSync(dir)
-    .sort()
-    .map((f) => frontmatter(root, `.fleet/runs/${ID}/${f}`));
-}
+const runRecords = (root: string) => runsOf(root, ID);
 
 describe("a task from idea to shipped with the real claude CLI", () => {
   it("researches, plans, implements through Claude Code's own tools, passes the gates, ships, and reports the CLI's cost", {
     timeout: 300_000,
   }, async () => {
-    server = await startModelServer({ anthropic: LIFECYCLE });
+    const server = await serve({ anthropic: LIFECYCLE });
     const { root, fleet } = makeProject(AGENT);
     const env = claudeParentEnv(server);
     expectCode(
@@ -163,7 +131,7 @@ describe("a task from idea to shipped with the real claude CLI", () => {
   it("a 429 delays the task without using an attempt, longer each time; a 401 blocks it saying what to set", {
     timeout: 300_000,
   }, async () => {
-    server = await startModelServer({ fallback: { status: 429, message: "rate limited: try again in 90s" } });
+    let server = await serve({ fallback: { status: 429, message: "rate limited: try again in 90s" } });
     const { root, fleet } = makeProject(AGENT);
     expectCode(await fleet(["idea", "Greet with a comma", "--id", ID, "--ready"]), 0, "fleet idea");
 
@@ -197,7 +165,7 @@ describe("a task from idea to shipped with the real claude CLI", () => {
     // Now the key is refused.
     expire();
     await server.close();
-    server = await startModelServer({ fallback: { status: 401, message: "invalid x-api-key" } });
+    server = await serve({ fallback: { status: 401, message: "invalid x-api-key" } });
     expectCode(await fleet(["run", "--until-idle"], claudeParentEnv(server)), 0, "fleet run (401)");
     const blocked = frontmatter(root, `.fleet/queue/${ID}.md`);
     expect(blocked).toMatchObject({ phase: "research", status: "blocked" });

@@ -3,11 +3,18 @@
  * reviews defers the gates without using an attempt, and the next attempt judges the same commit
  * again without running the implementer a second time; what the reviewer spent is in the run's cost.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gitOut, writeFile } from "../helpers/temp-repo.js";
-import { CLAUDE_BIN, CLAUDE_ENV_NAMES, claudeParentEnv, promptValue } from "../support/agent-clis.js";
+import {
+  CLAUDE_AGENT as AGENT,
+  claudeParentEnv,
+  claudeRead,
+  workFile as here,
+  outputFile as out,
+  claudeWrite as write,
+} from "../support/agent-clis.js";
 import {
   ACCEPTANCE_TEST,
   editFrontmatter,
@@ -15,33 +22,13 @@ import {
   frontmatter,
   GREET_DONE,
   makeProject,
+  runRecords,
+  transcriptResult,
 } from "../support/fleet-project.js";
-import {
-  type ModelRequest,
-  type ModelServer,
-  type ScriptEntry,
-  startModelServer,
-} from "../support/model-server.js";
+import { type ScriptEntry, serveModelPerTest } from "../support/model-server.js";
 
 const ID = "greet-with-comma";
-const AGENT = {
-  runner: "claude-code",
-  command: [CLAUDE_BIN],
-  env: CLAUDE_ENV_NAMES,
-  model: "claude-sonnet-4-5",
-};
-
-let server: ModelServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-const out = (r: ModelRequest, file: string) => path.join(promptValue(r.text, "FLEET_OUTPUT_DIR"), file);
-const here = (r: ModelRequest, file: string) => path.join(promptValue(r.text, "Working directory"), file);
-const write = (file_path: string, content: string) => ({
-  tools: [{ name: "Write", input: { file_path, content } }],
-});
+const serve = serveModelPerTest();
 
 const SCRIPT: ScriptEntry[] = [
   // research
@@ -57,7 +44,7 @@ const SCRIPT: ScriptEntry[] = [
   (r) => write(out(r, "acceptance/greet.test.mjs"), ACCEPTANCE_TEST),
   { text: "Plan written." },
   // implement (Claude Code's Write refuses a file it has not read)
-  (r) => ({ tools: [{ name: "Read", input: { file_path: here(r, "src/greet.js") } }] }),
+  (r) => claudeRead(here(r, "src/greet.js")),
   (r) => write(here(r, "src/greet.js"), GREET_DONE),
   { text: "Implemented." },
   // the reviewer, first time: rate limited
@@ -67,28 +54,14 @@ const SCRIPT: ScriptEntry[] = [
   { text: "Reviewed." },
 ];
 
-function runRecords(root: string): Record<string, unknown>[] {
-  const dir = path.join(root, ".fleet/runs", ID);
-  return readdirSync(dir)
-    .sort()
-    .map((f) => frontmatter(root, `.fleet/runs/${ID}/${f}`));
-}
-
-/** `total_cost_usd` of the result event in a transcript under the git common dir. */
-function reportedUsd(root: string, logRel: string): number {
-  const common = path.resolve(root, gitOut(root, "rev-parse", "--git-common-dir"));
-  const line = readFileSync(path.join(common, logRel), "utf8")
-    .split("\n")
-    .find((l) => l.startsWith('{"type":"result"'));
-  if (!line) throw new Error(`no result event in ${logRel}`);
-  return (JSON.parse(line) as { total_cost_usd: number }).total_cost_usd;
-}
+const runs = (root: string) => runRecords(root, ID);
+const reportedUsd = (root: string, logRel: string) => transcriptResult(root, logRel).total_cost_usd as number;
 
 describe("the reviewer gate with the real claude CLI", () => {
   it("a 429 from the reviewer defers the gates, uses no attempt, and the next attempt only judges", {
     timeout: 300_000,
   }, async () => {
-    server = await startModelServer({ anthropic: SCRIPT, fallback: { status: 500, message: "script over" } });
+    const server = await serve({ anthropic: SCRIPT, fallback: { status: 500, message: "script over" } });
     const { root, fleet } = makeProject(AGENT);
     writeFile(
       root,
@@ -113,7 +86,7 @@ describe("the reviewer gate with the real claude CLI", () => {
     const deferred = frontmatter(root, `.fleet/queue/${ID}.md`);
     expect(deferred).toMatchObject({ phase: "implement", status: "ready" });
     expect(deferred.attempts).not.toHaveProperty("implement");
-    const first = runRecords(root).at(-1) as Record<string, unknown>;
+    const first = runs(root).at(-1) as Record<string, unknown>;
     expect(first).toMatchObject({ phase: "implement", outcome: "try-later" });
     expect((first.gates as { gate: string; verdict: string }[]).map((g) => [g.gate, g.verdict])).toEqual([
       ["review", "try-later"],
@@ -141,7 +114,7 @@ describe("the reviewer gate with the real claude CLI", () => {
     const task = frontmatter(root, `.fleet/queue/${ID}.md`);
     expect(task).toMatchObject({ phase: "done", attempts: { implement: 1, ship: 1 } });
     expect(gitOut(root, "show", "main:src/greet.js")).toBe(GREET_DONE.trimEnd());
-    const judged = runRecords(root).find((r) => r.phase === "implement" && r.outcome === "finished");
+    const judged = runs(root).find((r) => r.phase === "implement" && r.outcome === "finished");
     if (!judged) throw new Error("no implement run finished");
     expect(judged.head_commit).toBe(first.head_commit);
     const review = (judged.gates as { gate: string; verdict: string; log: string }[])[0];

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gitOut } from "../helpers/temp-repo.js";
 import {
   CODEX_BIN,
@@ -24,22 +24,13 @@ import {
   GREET_DONE,
   makeProject,
 } from "../support/fleet-project.js";
-import {
-  type ModelRequest,
-  type ModelServer,
-  type ScriptEntry,
-  startModelServer,
-} from "../support/model-server.js";
+import { type ModelRequest, type ScriptEntry, serveModelPerTest } from "../support/model-server.js";
 
 const ID = "greet-with-comma";
 const PRICE = { input_per_mtok: 1.25, output_per_mtok: 10 };
 const AGENT = { runner: "codex", command: [CODEX_BIN], env: CODEX_ENV_NAMES, model: "gpt-5.5" };
 
-let server: ModelServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
+const serve = serveModelPerTest();
 
 const out = (r: ModelRequest) => promptValue(r.text, "FLEET_OUTPUT_DIR");
 const shell = (cmd: string, usage?: { input_tokens: number; output_tokens: number }) => ({
@@ -100,7 +91,7 @@ describe("a task from idea to shipped with the real codex CLI", () => {
   it("researches and plans through codex's shell, implements with its patch tool, ships; tokens priced from config", {
     timeout: 300_000,
   }, async () => {
-    server = await startModelServer({ openai: LIFECYCLE });
+    const server = await serve({ openai: LIFECYCLE });
     const { root, fleet } = makeProject(AGENT);
     editFrontmatter(root, ".fleet/config.md", (c) => ({ ...c, prices: { "gpt-5.5": PRICE } }));
     gitOut(root, "commit", "-q", "-am", "prices");

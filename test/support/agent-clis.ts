@@ -49,6 +49,14 @@ export function claudeParentEnv(server: ModelServer, extra: Record<string, strin
 /** The `env:` list a claude agent file needs for {@link claudeParentEnv}. */
 export const CLAUDE_ENV_NAMES = ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "CLAUDE_CODE_MAX_RETRIES"];
 
+/** The frontmatter fields of an agent that runs the pinned `claude` against the model server. */
+export const CLAUDE_AGENT = {
+  runner: "claude-code",
+  command: [CLAUDE_BIN],
+  env: CLAUDE_ENV_NAMES,
+  model: "claude-sonnet-4-5",
+};
+
 /** Environment of the daemon in a codex test: the server as OPENAI_BASE_URL and the fake key. */
 export function codexParentEnv(server: ModelServer, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -70,6 +78,19 @@ export function promptValue(text: string, name: string): string {
   if (!m?.[1]) throw new Error(`the prompt has no ${name}:`);
   return m[1].trim();
 }
+
+/** `file` in the run's FLEET_OUTPUT_DIR, as the prompt of request `r` names it. */
+export const outputFile = (r: { text: string }, file: string) =>
+  path.join(promptValue(r.text, "FLEET_OUTPUT_DIR"), file);
+/** `file` in the run's working directory, as the prompt of request `r` names it. */
+export const workFile = (r: { text: string }, file: string) =>
+  path.join(promptValue(r.text, "Working directory"), file);
+/** A model turn that calls Claude Code's Write tool. */
+export const claudeWrite = (file_path: string, content: string) => ({
+  tools: [{ name: "Write", input: { file_path, content } }],
+});
+/** A model turn that calls Claude Code's Read tool (its Write refuses a file it has not read). */
+export const claudeRead = (file_path: string) => ({ tools: [{ name: "Read", input: { file_path } }] });
 
 /**
  * Environment of the daemon in a gemini test: the server as GOOGLE_GEMINI_BASE_URL, the fake key, and

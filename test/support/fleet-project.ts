@@ -4,7 +4,7 @@
  * the built `fleet` CLI with the daemon environment the agents need (the model server's URL, the key).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { stringifyFrontmatter } from "../../src/store/frontmatter.js";
 import { parseText } from "../../src/store/read-file.js";
@@ -115,4 +115,21 @@ export function expectCode(r: Ran, expected: number, what: string): Ran {
     );
   }
   return r;
+}
+
+/** The run records of task `id`, in order, as frontmatter. */
+export function runRecords(root: string, id: string): Record<string, unknown>[] {
+  return readdirSync(path.join(root, ".fleet/runs", id))
+    .sort()
+    .map((f) => frontmatter(root, `.fleet/runs/${id}/${f}`));
+}
+
+/** The `result` event of a claude transcript (`log` relative to the git common dir), as JSON. */
+export function transcriptResult(root: string, logRel: string): Record<string, unknown> {
+  const common = path.resolve(root, gitOut(root, "rev-parse", "--git-common-dir"));
+  const line = readFileSync(path.join(common, logRel), "utf8")
+    .split("\n")
+    .find((l) => l.startsWith('{"type":"result"'));
+  if (!line) throw new Error(`no result event in ${logRel}`);
+  return JSON.parse(line) as Record<string, unknown>;
 }

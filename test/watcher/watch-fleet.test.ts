@@ -4,55 +4,51 @@ import { describe, expect, it } from "vitest";
 import { isTempFile, watchFleet } from "../../src/watcher/watch-fleet.js";
 import { tempDir } from "../helpers/temp-repo.js";
 
+/** Watches `dir`, collecting the paths handed on and the errors; `until(file)` waits for a path (5 s). */
+function watching(dir: string) {
+  const seen = new Set<string>();
+  const errors: Error[] = [];
+  const watcher = watchFleet(
+    dir,
+    (files) => {
+      for (const f of files) seen.add(f);
+    },
+    (err) => errors.push(err),
+  );
+  const until = (file: string) =>
+    new Promise<void>((resolve, reject) => {
+      const end = Date.now() + 5000;
+      const tick = () =>
+        seen.has(file)
+          ? resolve()
+          : Date.now() > end
+            ? reject(new Error(`no event for ${file}; saw ${[...seen].join(", ")}`))
+            : setTimeout(tick, 10);
+      tick();
+    });
+  return { watcher, seen, errors, until };
+}
+
 describe("watchFleet", () => {
   it("hands on the paths of files written under .fleet/, including new folders", async () => {
     const dir = path.join(tempDir(), ".fleet");
     mkdirSync(dir);
-    const seen: string[] = [];
-    const w = watchFleet(
-      dir,
-      (files) => seen.push(...files),
-      (err) => {
-        throw err;
-      },
-    );
+    const { watcher: w, errors, until } = watching(dir);
     await w.ready;
     mkdirSync(path.join(dir, "queue"));
     const file = path.join(dir, "queue", "x.md");
     writeFileSync(file, "# X\n");
-    await new Promise<void>((resolve) => {
-      const tick = () => (seen.includes(file) ? resolve() : setTimeout(tick, 20));
-      tick();
-    });
+    await until(file);
     await w.close();
-    expect(seen).toContain(file);
+    expect(errors).toEqual([]);
   });
 
   it("hands on a rename over a file (an atomic save), and files in folders made in one go", async () => {
     const dir = path.join(tempDir(), ".fleet");
     mkdirSync(path.join(dir, "queue"), { recursive: true });
     writeFileSync(path.join(dir, "queue", "a.md"), "# A\n");
-    const seen = new Set<string>();
-    const errors: Error[] = [];
-    const w = watchFleet(
-      dir,
-      (files) => {
-        for (const f of files) seen.add(f);
-      },
-      (err) => errors.push(err),
-    );
+    const { watcher: w, seen, errors, until } = watching(dir);
     await w.ready;
-    const until = (file: string) =>
-      new Promise<void>((resolve, reject) => {
-        const end = Date.now() + 5000;
-        const tick = () =>
-          seen.has(file)
-            ? resolve()
-            : Date.now() > end
-              ? reject(new Error(`no event for ${file}; saw ${[...seen].join(", ")}`))
-              : setTimeout(tick, 10);
-        tick();
-      });
     const target = path.join(dir, "queue", "a.md");
     writeFileSync(`${target}.tmp-1234`, "# A, saved\n");
     renameSync(`${target}.tmp-1234`, target);
@@ -82,36 +78,18 @@ describe("watchFleet", () => {
   it("watches .fleet/ again when it is removed and comes back", async () => {
     const dir = path.join(tempDir(), ".fleet");
     mkdirSync(path.join(dir, "queue"), { recursive: true });
-    const seen = new Set<string>();
-    const errors: Error[] = [];
-    const w = watchFleet(
-      dir,
-      (files) => {
-        for (const f of files) seen.add(f);
-      },
-      (err) => errors.push(err),
-    );
+    const { watcher: w, errors, until } = watching(dir);
     await w.ready;
     rmSync(dir, { recursive: true });
     await new Promise((r) => setTimeout(r, 200));
     mkdirSync(path.join(dir, "queue"), { recursive: true });
     const back = path.join(dir, "queue", "back.md");
     writeFileSync(back, "# Back\n");
-    await new Promise<void>((resolve, reject) => {
-      const end = Date.now() + 5000;
-      const tick = () =>
-        seen.has(back) ? resolve() : Date.now() > end ? reject(new Error("no event")) : setTimeout(tick, 20);
-      tick();
-    });
+    await until(back);
     // And it is watched from then on.
     const later = path.join(dir, "queue", "later.md");
     writeFileSync(later, "# Later\n");
-    await new Promise<void>((resolve, reject) => {
-      const end = Date.now() + 5000;
-      const tick = () =>
-        seen.has(later) ? resolve() : Date.now() > end ? reject(new Error("no event")) : setTimeout(tick, 20);
-      tick();
-    });
+    await until(later);
     await w.close();
     expect(errors).toEqual([]);
   });

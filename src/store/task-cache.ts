@@ -2,7 +2,8 @@
  * A read cache for `.fleet/queue/`, so listing 10,000 tasks costs a `stat` per file instead of a parse.
  *
  * The cache lives under the git directory (`fleet/cache/tasks.json`, never committed) and maps each
- * file name to its validated record, keyed by the file's mtime, ctime, size and inode: any write —
+ * file name to the board's fields of its validated record (id, title, phase, status, priority,
+ * updated, question), keyed by the file's mtime, ctime, size and inode: any write —
  * ours (an atomic rename gives a new inode), an editor's, or git's checkout — changes the key and the
  * file is parsed again. Problems of invalid files are cached the same way. The cache is only an
  * accelerator: if it is missing, corrupt or from another version, everything is re-read.
@@ -17,11 +18,16 @@ import type { Problem } from "./read-file.js";
 import type { Task } from "./schemas/task.js";
 
 /** Bump when the task schema or the entry shape changes: old caches are then ignored. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
-/** A task as listed: its record without the body. */
+/** The fields of a task the board shows; all a listing needs. `updated`: null when the file has none. */
+export type BoardTask = Pick<Task, "id" | "title" | "phase" | "status" | "priority" | "question"> & {
+  updated: string | null;
+};
+
+/** A task as listed. */
 export interface TaskEntry {
-  record: Task;
+  record: BoardTask;
   /** Path relative to the repository root. */
   file: string;
   /** False for a hand-dropped idea the coordinator has not filled in yet. */
@@ -34,26 +40,25 @@ export interface TaskIndex {
   problems: Problem[];
 }
 
-/** One file's cache line. `t`: the record's fields that differ from the defaults `d`; `n`: normalized. */
-interface CacheEntry {
-  /** mtimeMs, ctimeMs, size, ino */
-  k: [number, number, number, number];
-  t: Partial<Task> | null;
-  n: boolean;
-  p: Problem[] | null;
-}
+/** mtimeMs, ctimeMs, size, ino of a file: any write changes one of them. */
+type Key = [number, number, number, number];
+/**
+ * One file's cache line, flat so that 10,000 of them parse fast: its key, then either
+ * `normalized (0|1), id, title, phase, status, priority, updated, question` or the file's problems.
+ */
+type CacheEntry =
+  | [...Key, 0 | 1, string, string, Task["phase"], Task["status"], number, string | null, string | null]
+  | [...Key, Problem[]];
 
-/** `d` holds a defaulted record once, so each entry stores only what differs (halves the file). */
 interface CacheFile {
   v: number;
-  d: Record<string, unknown>;
   e: Record<string, CacheEntry>;
 }
 
 function loadCache(file: string): CacheFile | null {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
-    return parsed.v === CACHE_VERSION && parsed.e && parsed.d ? parsed : null;
+    return parsed.v === CACHE_VERSION && parsed.e ? parsed : null;
   } catch {
     return null;
   }
@@ -70,22 +75,14 @@ function saveCache(file: string, cache: CacheFile): void {
   }
 }
 
-/** The fields of `record` whose JSON differs from `defaults`. */
-function difference(record: Task, defaults: Record<string, unknown>): Partial<Task> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (JSON.stringify(value) !== JSON.stringify(defaults[key])) out[key] = value;
-  }
-  return out as Partial<Task>;
-}
-
-/** Rebuilds a record from its difference, with fresh copies of default arrays and objects. */
-function restore(diff: Partial<Task>, defaults: Record<string, unknown>): Task {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(defaults)) {
-    out[key] = Array.isArray(value) ? [...value] : value && typeof value === "object" ? { ...value } : value;
-  }
-  return Object.assign(out, diff) as Task;
+function sameKey(entry: CacheEntry | undefined, key: Key): entry is CacheEntry {
+  return (
+    entry !== undefined &&
+    entry[0] === key[0] &&
+    entry[1] === key[1] &&
+    entry[2] === key[2] &&
+    entry[3] === key[3]
+  );
 }
 
 /**
@@ -106,7 +103,6 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
   names.sort();
   const cache = loadCache(cacheFile);
   const old = cache?.e ?? {};
-  let defaults = cache?.d;
   const next: Record<string, CacheEntry> = {};
   const dir = path.relative(paths.root, paths.queue).split(path.sep).join("/");
   let parseTaskText: typeof import("./read-tasks.js").parseTaskText | undefined;
@@ -119,26 +115,17 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
     try {
       const st = statSync(abs);
       if (!st.isFile()) continue;
-      const key: CacheEntry["k"] = [st.mtimeMs, st.ctimeMs, st.size, st.ino];
+      const key: Key = [st.mtimeMs, st.ctimeMs, st.size, st.ino];
       const hit = old[name];
-      if (hit && hit.k[0] === key[0] && hit.k[1] === key[1] && hit.k[2] === key[2] && hit.k[3] === key[3]) {
-        entry = hit;
-      } else {
-        if (!parseTaskText) {
-          const mod = await import("./read-tasks.js");
-          parseTaskText = mod.parseTaskText;
-          if (!defaults) {
-            defaults = (await import("./schemas/task.js")).taskSchema.parse({
-              id: "x",
-              title: "x",
-            }) as Record<string, unknown>;
-            for (const key of Object.keys(old)) delete old[key];
-          }
-        }
+      if (sameKey(hit, key)) entry = hit;
+      else {
+        parseTaskText ??= (await import("./read-tasks.js")).parseTaskText;
         const result = parseTaskText(name.slice(0, -3), `${dir}/${name}`, readFileSync(abs, "utf8"));
-        entry = result.ok
-          ? { k: key, t: difference(result.task.record, defaults ?? {}), n: result.task.normalized, p: null }
-          : { k: key, t: null, n: false, p: result.problems };
+        if (result.ok) {
+          const t = result.task.record;
+          const n = result.task.normalized ? 1 : 0;
+          entry = [...key, n, t.id, t.title, t.phase, t.status, t.priority, t.updated ?? null, t.question];
+        } else entry = [...key, result.problems];
         dirty = true;
       }
     } catch (err) {
@@ -146,14 +133,18 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
       throw err;
     }
     next[name] = entry;
-    if (entry.t) {
-      const record = restore(entry.t, defaults ?? {});
-      tasks.set(record.id, { record, file: `${dir}/${name}`, normalized: entry.n });
+    if (entry.length === 5) problems.push(...entry[4]);
+    else {
+      const [, , , , n, id, title, phase, status, priority, updated, question] = entry;
+      tasks.set(id, {
+        record: { id, title, phase, status, priority, updated, question },
+        file: `${dir}/${name}`,
+        normalized: n === 1,
+      });
     }
-    if (entry.p) problems.push(...entry.p);
   }
-  if (defaults && (dirty || Object.keys(old).length !== Object.keys(next).length)) {
-    saveCache(cacheFile, { v: CACHE_VERSION, d: defaults, e: next });
+  if (dirty || Object.keys(old).length !== Object.keys(next).length) {
+    saveCache(cacheFile, { v: CACHE_VERSION, e: next });
   }
   return { tasks, problems };
 }

@@ -85,7 +85,18 @@ describe("readTaskIndex (cached listing)", () => {
     const direct = readTasks(paths);
     for (const index of [cold, warm]) {
       expect([...index.tasks.keys()]).toEqual([...direct.tasks.keys()]);
-      expect(index.tasks.get("a")?.record).toEqual(direct.tasks.get("a")?.record);
+      for (const id of ["a", "b"]) {
+        const full = direct.tasks.get(id)?.record;
+        expect(index.tasks.get(id)?.record).toEqual({
+          id: full?.id,
+          title: full?.title,
+          phase: full?.phase,
+          status: full?.status,
+          priority: full?.priority,
+          updated: full?.updated ?? null,
+          question: full?.question,
+        });
+      }
       expect(index.tasks.get("b")?.normalized).toBe(false);
       expect(index.problems).toEqual(direct.problems);
     }

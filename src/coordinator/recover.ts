@@ -4,7 +4,8 @@
  *
  * 1. Agents a crash left behind are killed (the process groups recorded in claim files, checked
  *    against `/proc` on Linux) and stale task locks removed.
- * 2. A landing whose redo journal is still there is applied again and committed. Runs left
+ * 2. A landing whose redo journal is still there is applied again and committed; a work tree a ship
+ *    was bringing along when the base branch advanced is brought along (ship-follow.ts). Runs left
  *    `running` are recorded as `interrupted` (not an attempt) and their task goes back to
  *    `<phase> / ready`. A transition whose files were written but not committed is committed now
  *    under its own event, so it is finished rather than lost. Suspects: tasks with an active claim, tasks
@@ -42,6 +43,7 @@ import { agentLabel, type CoordinatorContext } from "./context.js";
 import { applyJournal, readJournals } from "./landing-journal.js";
 import { killTaskProcesses } from "./orphans.js";
 import { finishedRun } from "./run-records.js";
+import { finishFollow } from "./ship-follow.js";
 import { outputsDir, promptsDir } from "./runtime-dirs.js";
 
 /** What recovery did. */
@@ -54,6 +56,10 @@ export interface Recovery {
   interrupted: string[];
   /** Tasks whose uncommitted transition was committed. */
   committed: string[];
+  /** A work tree brought along to the base branch a ship had advanced, when a crash cut that short. */
+  followed: string | null;
+  /** What a person must look at (one sentence each, with what to run). */
+  warnings: string[];
 }
 
 const WORK = new Set(["research", "plan", "implement", "ship"]);
@@ -186,7 +192,14 @@ export async function recover(
   const rtDir = realpathSync(rt.dir);
   mkdirSync(rt.work, { recursive: true, mode: 0o700 });
   const roots = [rtDir, realpathSync(rt.work)];
-  const out: Recovery = { released: [], killed: [], interrupted: [], committed: [] };
+  const out: Recovery = {
+    released: [],
+    killed: [],
+    interrupted: [],
+    committed: [],
+    followed: null,
+    warnings: [],
+  };
   const active = [...readClaims(commonDir).values()].filter((c) => c.active);
   for (const claim of active) out.killed.push(...killTaskProcesses(roots, claim.task, claim.pgids));
   for (const name of readdirSync(rt.locks))
@@ -195,6 +208,9 @@ export async function recover(
     const commit = await withStateLock(commonDir, () => applyJournal(ctx.repo, journal));
     if (commit) out.committed.push(journal.task);
   }
+  const follow = await finishFollow(ctx.repo);
+  if (follow?.kind === "followed") out.followed = follow.worktree;
+  if (follow?.kind === "left") out.warnings.push(follow.advice);
   const suspects = new Set(active.map((c) => c.task));
   for (const task of tasks) if (task.record.status === "running") suspects.add(task.record.id);
   const loose = await uncommitted(ctx);

@@ -12,7 +12,8 @@
  * changes, staged or not, stay exactly as they were.
  *
  * The whole step holds the commit lock that `commitFleet` takes, so no audit commit of ours moves the
- * base branch in between.
+ * base branch in between. A crash between moving the ref and updating the work tree is finished by
+ * recovery from a journal (ship-follow.ts).
  */
 import { lstatSync } from "node:fs";
 import path from "node:path";
@@ -21,6 +22,7 @@ import { withFileLock } from "../git/file-lock.js";
 import type { Repo } from "../git/repo.js";
 import { GitError, git, gitText } from "../git/run-git.js";
 import { runtimePaths } from "../store/paths.js";
+import { clearFollowJournal, followInWorktree, LITERAL, writeFollowJournal } from "./ship-follow.js";
 
 /** How an advance went. */
 export type AdvanceResult =
@@ -62,10 +64,6 @@ async function diffPaths(
   }
   return { kept, deleted };
 }
-
-const literal = (paths: readonly string[]) => `${paths.join("\0")}\0`;
-/** Paths are data, never pathspec magic: `:(exclude)x` in a file name stays a file name. */
-const LITERAL = { GIT_LITERAL_PATHSPECS: "1" };
 
 /**
  * The paths among `kept` + `deleted` that have uncommitted state in `worktree`, plus any parent folder
@@ -113,33 +111,6 @@ export async function pathsInTheWay(worktree: string, kept: string[], deleted: s
   return [...dirty].sort();
 }
 
-/** Runs `fn`, retrying for up to ~10 s while the person's own git holds `index.lock`. */
-async function whileIndexBusy<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err instanceof GitError) || !/index\.lock/.test(err.stderr) || attempt >= 40) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-/** Brings `worktree`'s index and files from `from` to `to` for exactly the changed paths. */
-async function followInWorktree(
-  worktree: string,
-  to: string,
-  kept: string[],
-  deleted: string[],
-): Promise<void> {
-  const opts = (paths: string[]) => ({ cwd: worktree, input: literal(paths), env: LITERAL });
-  const fromFile = ["--pathspec-from-file=-", "--pathspec-file-nul"];
-  if (deleted.length > 0) {
-    await whileIndexBusy(() => git(["rm", "-q", "-f", "--ignore-unmatch", ...fromFile], opts(deleted)));
-  }
-  if (kept.length > 0) await whileIndexBusy(() => git(["checkout", to, ...fromFile], opts(kept)));
-}
-
 /**
  * Moves `refs/heads/<base>` from `from` to `to` (a descendant of `from`), bringing along a work tree
  * that has the branch checked out, for the changed paths only. See the module comment.
@@ -162,9 +133,19 @@ export async function advanceBase(
         const blocking = await pathsInTheWay(worktree, kept, deleted);
         if (blocking.length > 0) return { kind: "dirty", worktree, paths: blocking };
       }
+      if (worktree)
+        await writeFollowJournal(repo, {
+          worktree,
+          base: opts.base,
+          from: opts.from,
+          to: opts.to,
+          kept,
+          deleted,
+        });
       try {
         await git(["update-ref", "-m", opts.reason, ref, opts.to, opts.from], { cwd: repo.root });
       } catch (err) {
+        clearFollowJournal(repo);
         if (err instanceof GitError) {
           const moved = await gitText(["rev-parse", "--verify", "-q", ref], { cwd: repo.root, okCodes: [1] });
           if (moved !== opts.from) return { kind: "moved", now: moved };
@@ -174,6 +155,7 @@ export async function advanceBase(
       if (worktree) {
         try {
           await followInWorktree(worktree, opts.to, kept, deleted);
+          clearFollowJournal(repo);
         } catch (err) {
           throw new FleetError(
             "git",

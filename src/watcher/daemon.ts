@@ -87,12 +87,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       now: () => new Date(),
     };
     const r = await recover(ctx, coordinator.index.tasks().values());
-    if (r.released.length || r.interrupted.length || r.committed.length)
+    if (r.released.length || r.interrupted.length || r.committed.length || r.followed)
       note(
         opts.onEvent,
         "recovered",
-        `claims released: ${r.released.join(", ") || "none"}; runs interrupted: ${r.interrupted.join(", ") || "none"}; processes killed: ${r.killed.length}`,
+        `claims released: ${r.released.join(", ") || "none"}; runs interrupted: ${r.interrupted.join(", ") || "none"}; processes killed: ${r.killed.length}${r.followed ? `; brought ${r.followed} along to the shipped commit` : ""}`,
       );
+    for (const warning of r.warnings) note(opts.onEvent, "warning", warning);
     const checkIndexLock = indexLockNotice(await indexLockPath(repo), (advice) =>
       note(opts.onEvent, "warning", advice),
     );

@@ -105,7 +105,14 @@ describe("recover", () => {
     expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("interrupted");
     expect(gitOut(root, "status", "--porcelain")).toBe("");
     // A second recovery finds nothing left to do.
-    expect(await recover(ctx)).toEqual({ released: [], killed: [], interrupted: [], committed: [] });
+    expect(await recover(ctx)).toEqual({
+      released: [],
+      killed: [],
+      interrupted: [],
+      committed: [],
+      followed: null,
+      warnings: [],
+    });
   });
 
   it("finishes a transition whose files were written but not committed", async () => {

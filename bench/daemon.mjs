@@ -31,19 +31,21 @@ function daemonRepo(root) {
     if (idle !== text) writeFileSync(file, idle);
   }
   const marks = path.join(copy, ".bench-marks");
+  // The agent is a POSIX shell script: it starts in about a millisecond, so the latency measured is the
+  // daemon's, not the agent's own start-up (a Node agent adds ~100 ms before its first line here).
   writeFileSync(
-    path.join(copy, ".bench-agent.mjs"),
+    path.join(copy, ".bench-agent.sh"),
     [
-      `import { appendFileSync, writeFileSync } from "node:fs";`,
-      `appendFileSync(${JSON.stringify(marks)}, process.env.FLEET_TASK_ID + " " + Date.now() + "\\n");`,
-      `writeFileSync(process.env.FLEET_OUTPUT_DIR + "/research.md", "# Found\\n");`,
+      `echo "$FLEET_TASK_ID $(date +%s%3N)" >> ${JSON.stringify(marks)}`,
+      `echo "# Found" > "$FLEET_OUTPUT_DIR/research.md"`,
+      "",
     ].join("\n"),
   );
   mkdirSync(path.join(copy, ".fleet", "agents"), { recursive: true });
   for (const name of ["researcher"]) {
     writeFileSync(
       path.join(copy, ".fleet", "agents", `${name}.md`),
-      `---\nrunner: command\ncommand: [${JSON.stringify(process.execPath)}, ${JSON.stringify(path.join(copy, ".bench-agent.mjs"))}]\n---\n`,
+      `---\nrunner: command\ncommand: [/bin/sh, ${JSON.stringify(path.join(copy, ".bench-agent.sh"))}]\n---\n`,
     );
   }
   // Only research has an agent: each measured task stops at plan / ready, so runs never queue up.
@@ -165,12 +167,17 @@ export async function benchDaemon({ root, cli, count, report }) {
       readdirSync(queue).find((n) => n.endsWith(".md")),
     );
     const readsBefore = c.index.reads;
+    // Each event follows a real edit of the file's body, so the file is re-read, re-parsed and the
+    // views decide reads are rebuilt: what a person's edit costs.
+    const original = readFileSync(one, "utf8");
     const warm = [];
     for (let i = 0; i < 50; i++) {
+      writeFileSync(one, `${original}\nEdit ${i}.\n`);
       const s = performance.now();
       await c.reconcile({ files: [one] });
       warm.push(performance.now() - s);
     }
+    writeFileSync(one, original);
     const full = [];
     for (let i = 0; i < 5; i++) {
       const s = performance.now();
@@ -181,7 +188,7 @@ export async function benchDaemon({ root, cli, count, report }) {
       `${"reconcile, cold (first, parses every file)".padEnd(44)} ${cold.toFixed(0).padStart(8)} ms`,
     );
     console.log(
-      `${"reconcile, warm (one file event)".padEnd(44)} median ${median(warm).toFixed(1).padStart(5)} ms   p99 ${pct(warm, 0.99).toFixed(1)} ms   files re-read: ${c.index.reads - readsBefore}   (target ≤ 10 ms)`,
+      `${"reconcile, warm (one task file edited)".padEnd(44)} median ${median(warm).toFixed(1).padStart(5)} ms   p99 ${pct(warm, 0.99).toFixed(1)} ms   files re-read: ${c.index.reads - readsBefore} of ${readdirSync(queue).length}   (target ≤ 10 ms)`,
     );
     console.log(
       `${"reconcile, full rescan (stat every file)".padEnd(44)} median ${median(full).toFixed(1).padStart(5)} ms`,
@@ -215,7 +222,7 @@ export async function benchDaemon({ root, cli, count, report }) {
       ["new ready file → agent started", fresh],
     ]) {
       console.log(
-        `${label.padEnd(44)} p50 ${pct(lat, 0.5).toFixed(0).padStart(5)} ms   p99 ${pct(lat, 0.99).toFixed(0)} ms   (target p50 ≤ 100 ms, p99 ≤ 500 ms)`,
+        `${label.padEnd(44)} p50 ${pct(lat, 0.5).toFixed(0).padStart(5)} ms   p99 ${pct(lat, 0.99).toFixed(0)} ms   (target p50 ≤ 100 ms, p99 ≤ 500 ms; agent: /bin/sh)`,
       );
     }
   } finally {

@@ -43,8 +43,8 @@ import { agentLabel, type CoordinatorContext } from "./context.js";
 import { applyJournal, readJournals } from "./landing-journal.js";
 import { killTaskProcesses } from "./orphans.js";
 import { finishedRun } from "./run-records.js";
-import { finishFollow } from "./ship-follow.js";
 import { outputsDir, promptsDir } from "./runtime-dirs.js";
+import { finishFollow } from "./ship-follow.js";
 
 /** What recovery did. */
 export interface Recovery {

@@ -4,6 +4,11 @@
  * or inode changed; {@link TaskIndex.refresh} looks only at the files a watcher event named. A file
  * whose bytes did not change (an editor's atomic save of the same text) is not re-parsed. A file that
  * does not parse (half written, or wrong) is reported and set aside until its next change.
+ *
+ * The views decide reads (records in file order, ideas to fill in, problems) are patched in place when
+ * an existing, valid task file changes and stays valid — the common edit — and rebuilt in one pass
+ * otherwise; the file names are sorted again only when a file comes or goes. A pass touches every
+ * task object (about 10 ms for 10,000, bound by memory, not by work), so the edit path must not.
  */
 import { readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
@@ -26,8 +31,16 @@ interface Entry {
 /** Parsed tasks by id, cached by file name and stat. */
 export class TaskIndex {
   private readonly entries = new Map<string, Entry>();
-  private byId: Map<string, LoadedTask> | null = null;
-  private derived: { records: Task[]; raw: string[]; problems: Problem[] } | null = null;
+  /** The file names in order; null after a file came or went. */
+  private order: string[] | null = null;
+  private derived: {
+    byId: Map<string, LoadedTask>;
+    records: Task[];
+    raw: string[];
+    problems: Problem[];
+    /** Index in `records` of each normalized task's file name. */
+    at: Map<string, number>;
+  } | null = null;
   private added = new Set<string>();
   /** Files read (and parsed, if their text changed) since construction: for tests and benchmarks. */
   reads = 0;
@@ -63,21 +76,29 @@ export class TaskIndex {
   }
 
   /**
-   * Derived views, rebuilt only after a file changed: the records of filled-in tasks (what decide
-   * sees), the ids of hand-dropped ideas still to fill in, and the problems of files that did not load.
+   * Derived views, rebuilt only after a file changed: tasks by id, the records of filled-in tasks (what
+   * decide sees), the ids of hand-dropped ideas still to fill in, and the problems of files that did
+   * not load — all in file-name order.
    */
-  private views(): { records: Task[]; raw: string[]; problems: Problem[] } {
+  private views(): NonNullable<TaskIndex["derived"]> {
     if (!this.derived) {
+      if (!this.order) this.order = [...this.entries.keys()].sort();
+      const byId = new Map<string, LoadedTask>();
       const records: Task[] = [];
       const raw: string[] = [];
-      for (const t of this.tasks().values()) {
-        if (t.normalized) records.push(t.record);
-        else raw.push(t.record.id);
+      const problems: Problem[] = [];
+      const at = new Map<string, number>();
+      for (const name of this.order) {
+        const entry = this.entries.get(name);
+        if (!entry) continue;
+        if (entry.problems.length > 0) problems.push(...entry.problems);
+        const task = entry.task;
+        if (!task) continue;
+        byId.set(task.record.id, task);
+        if (task.normalized) at.set(name, records.push(task.record) - 1);
+        else raw.push(task.record.id);
       }
-      const problems = [...this.entries.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .flatMap(([, e]) => e.problems);
-      this.derived = { records, raw, problems };
+      this.derived = { byId, records, raw, problems, at };
     }
     return this.derived;
   }
@@ -94,14 +115,7 @@ export class TaskIndex {
 
   /** Tasks that loaded, by id. */
   tasks(): Map<string, LoadedTask> {
-    if (!this.byId) {
-      this.byId = new Map();
-      for (const name of [...this.entries.keys()].sort()) {
-        const task = this.entries.get(name)?.task;
-        if (task) this.byId.set(task.record.id, task);
-      }
-    }
-    return this.byId;
+    return this.views().byId;
   }
 
   /** File names (`<id>.md`) first seen since the last call. */
@@ -117,12 +131,13 @@ export class TaskIndex {
   }
 
   private changed(): void {
-    this.byId = null;
     this.derived = null;
   }
 
   private drop(name: string): void {
-    if (this.entries.delete(name)) this.changed();
+    if (!this.entries.delete(name)) return;
+    this.order = null;
+    this.changed();
   }
 
   private look(name: string): void {
@@ -155,14 +170,27 @@ export class TaskIndex {
       this.entries.set(name, { ...old, ...stamp });
       return;
     }
-    if (!old) this.added.add(name);
+    if (!old) {
+      this.added.add(name);
+      this.order = null;
+    }
     const result = parseTaskText(name.slice(0, -3), relativeToRoot(this.paths.root, abs), text);
-    this.entries.set(name, {
-      ...stamp,
-      text,
-      task: result.ok ? result.task : null,
-      problems: result.ok ? [] : result.problems,
-    });
-    this.changed();
+    const task = result.ok ? result.task : null;
+    this.entries.set(name, { ...stamp, text, task, problems: result.ok ? [] : result.problems });
+    if (!this.patch(name, old?.task ?? null, task)) this.changed();
+  }
+
+  /**
+   * Updates the views in place for an edit that keeps a task valid, filled in and with the same id.
+   * @returns false when they must be rebuilt instead.
+   */
+  private patch(name: string, before: LoadedTask | null, after: LoadedTask | null): boolean {
+    const views = this.derived;
+    const index = views?.at.get(name);
+    if (!views || index === undefined || !before?.normalized || !after?.normalized) return false;
+    if (before.record.id !== after.record.id) return false;
+    views.byId.set(after.record.id, after);
+    views.records[index] = after.record;
+    return true;
   }
 }

@@ -57,4 +57,48 @@ describe("TaskIndex", () => {
     expect(index.problems()).toEqual([]);
     expect(index.records().map((t) => t.id)).toEqual(["half"]);
   });
+
+  it("keeps its views right through edits that patch them and edits that rebuild them", () => {
+    const root = tempDir();
+    for (const id of ["a", "b", "c"]) writeFile(root, `.fleet/queue/${id}.md`, idea(id));
+    const index = new TaskIndex(fleetPaths(root));
+    index.scan();
+    const file = (id: string) => path.join(root, `.fleet/queue/${id}.md`);
+    const edit = (id: string, text: string) => {
+      writeFileSync(file(id), text);
+      index.refresh([file(id)]);
+    };
+    const view = () => ({
+      records: index.records().map((t) => `${t.id}:${t.status}`),
+      raw: index.unnormalized(),
+      problems: index.problems().map((p) => p.file),
+      byId: [...index.tasks().values()].map((t) => `${t.record.id}:${t.record.status}`),
+    });
+    expect(view().records).toEqual(["a:draft", "b:draft", "c:draft"]);
+
+    edit("b", idea("b", "ready")); // stays valid: patched in place
+    expect(view()).toEqual({
+      records: ["a:draft", "b:ready", "c:draft"],
+      raw: [],
+      problems: [],
+      byId: ["a:draft", "b:ready", "c:draft"],
+    });
+    edit("b", "---\nid: b\ntitle: [broken\n---\n"); // invalid: rebuilt
+    expect(view()).toEqual({
+      records: ["a:draft", "c:draft"],
+      raw: [],
+      problems: [".fleet/queue/b.md"],
+      byId: ["a:draft", "c:draft"],
+    });
+    edit("b", idea("b", "ready")); // valid again
+    edit("c", "# Now a bare idea\n"); // no longer filled in
+    expect(view()).toEqual({
+      records: ["a:draft", "b:ready"],
+      raw: ["c"],
+      problems: [],
+      byId: ["a:draft", "b:ready", "c:draft"],
+    });
+    edit("a", idea("a", "ready"));
+    expect(view().records).toEqual(["a:ready", "b:ready"]);
+  });
 });

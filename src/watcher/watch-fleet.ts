@@ -60,17 +60,24 @@ export function watchFleet(
   let closed = false;
   let lookForRoot: NodeJS.Timeout | undefined;
 
-  /** `.fleet/` is gone: drop every watch, and watch it again once it is back. */
-  const rootGone = () => {
-    unwatch(root);
-    clearInterval(lookForRoot);
-    lookForRoot = setInterval(() => {
-      if (closed || !isDirectory(root)) return;
+  /**
+   * A watched folder was removed or moved away — its watch follows the old folder, so it is dead even
+   * if a new one was made at once (often with the same inode number). Watch the folder there now, if
+   * any; for `.fleet/` itself, look for it every second until it is back.
+   */
+  const folderGone = (folder: string) => {
+    unwatch(folder);
+    if (isDirectory(folder)) add(folder, true);
+    else if (folder === root) {
       clearInterval(lookForRoot);
-      add(root, true);
-      onPaths([root]);
-    }, 1000);
-    lookForRoot.unref();
+      lookForRoot = setInterval(() => {
+        if (closed || !isDirectory(root)) return;
+        clearInterval(lookForRoot);
+        add(root, true);
+        onPaths([root]);
+      }, 1000);
+      lookForRoot.unref();
+    }
   };
 
   const unwatch = (folder: string) => {
@@ -89,9 +96,10 @@ export function watchFleet(
       onError(new Error(`a change in ${folder} came without a file name`));
       return;
     }
-    if (folder === root && !isDirectory(root)) {
-      rootGone();
-      onPaths([root]);
+    if (name.toString() === path.basename(folder)) {
+      // inotify's IN_DELETE_SELF / IN_MOVE_SELF: Node names the watched folder itself.
+      folderGone(folder);
+      onPaths([folder]);
       return;
     }
     const p = path.join(folder, name.toString());
@@ -113,7 +121,7 @@ export function watchFleet(
       return;
     }
     w.on("error", (err) => {
-      if (folder === root) return rootGone();
+      if (folder === root) return folderGone(root);
       unwatch(folder);
       // A folder removed under its watch is not an error; anything else is.
       if (isDirectory(folder)) onError(err);

@@ -23,9 +23,11 @@ async function shipped() {
   return { root, repo, from, to, journal };
 }
 
-/** Exactly what a daemon killed between moving the base branch and updating the work tree leaves. */
-async function crashAfterRefMoved(s: Awaited<ReturnType<typeof shipped>>) {
-  await writeFollowJournal(s.repo, {
+type Shipped = Awaited<ReturnType<typeof shipped>>;
+
+/** The journal `advanceBase` writes for this ship before it moves the ref. */
+const journalFor = (s: Shipped) =>
+  writeFollowJournal(s.repo, {
     worktree: s.root,
     base: "main",
     from: s.from,
@@ -33,6 +35,10 @@ async function crashAfterRefMoved(s: Awaited<ReturnType<typeof shipped>>) {
     kept: ["src/a.js"],
     deleted: ["src/b.js"],
   });
+
+/** Exactly what a daemon killed between moving the base branch and updating the work tree leaves. */
+async function crashAfterRefMoved(s: Shipped) {
+  await journalFor(s);
   git(s.root, "update-ref", "refs/heads/main", s.to, s.from);
 }
 
@@ -62,14 +68,7 @@ describe("finishFollow (recovery of a ship cut short)", () => {
 
   it("does nothing when the crash came before the ref moved; a normal advance leaves no journal", async () => {
     const s = await shipped();
-    await writeFollowJournal(s.repo, {
-      worktree: s.root,
-      base: "main",
-      from: s.from,
-      to: s.to,
-      kept: ["src/a.js"],
-      deleted: ["src/b.js"],
-    });
+    await journalFor(s);
     expect(await finishFollow(s.repo)).toBeNull();
     expect(readFileSync(path.join(s.root, "src/a.js"), "utf8")).toBe("a1\n");
     expect(existsSync(s.journal)).toBe(false);

@@ -14,7 +14,7 @@
  * a comment may be lost, the record never.
  */
 import { isDeepStrictEqual } from "node:util";
-import { CORE_SCHEMA, load } from "js-yaml";
+import { parseYaml as parseStrict } from "./frontmatter.js";
 
 /** Comments found in a frontmatter block, by the top-level key they belong to. */
 interface Comments {
@@ -26,11 +26,12 @@ interface Comments {
 const KEY_LINE = /^([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]|$)/;
 const FENCE = /^---[^\r\n]*\r?\n([\s\S]*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/m;
 
+/** The YAML's meaning, or a marker equal to nothing (not even another marker) when it does not parse. */
 function parseYaml(text: string): unknown {
   try {
-    return load(text, { schema: CORE_SCHEMA });
+    return parseStrict(text);
   } catch {
-    return Symbol.for("invalid");
+    return Symbol("invalid"); // never equal to anything, itself from another call included
   }
 }
 

@@ -68,6 +68,14 @@ export function parseFrontmatter(text: string): ParsedFile {
   return { data, body, hasFrontmatter: true };
 }
 
+/**
+ * Parses a YAML text with the CORE schema, as frontmatter is parsed (dates stay strings).
+ * @throws YAMLException for invalid YAML.
+ */
+export function parseYaml(text: string): unknown {
+  return load(text, { schema: CORE_SCHEMA });
+}
+
 /** How to lay out a record's YAML. */
 export interface StringifyOptions {
   /** Keys in this order first; other keys follow in their own order. */

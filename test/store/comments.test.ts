@@ -38,6 +38,10 @@ describe("carryComments", () => {
     const previous = `---\nid: a\ntitle: "Issue #12 # not a comment"\nurl: http://x/#frag\nquestion: |-\n  # a heading in the question\n  more\n---\n`;
     const next = `---\nid: a\ntitle: 'Issue #12 # not a comment'\nurl: http://x/#frag\nquestion: |-\n  # a heading in the question\n  more\n---\n`;
     expect(carryComments(previous, next)).toBe(next);
+    // A quoted title over two lines: its first line does not parse alone, and is no comment either.
+    const folded = `---\nid: a\ntitle: "Issue #12\n  continued"\n---\n`;
+    const plain = `---\nid: a\ntitle: 'Issue #12 continued'\n---\n`;
+    expect(carryComments(folded, plain)).toBe(plain);
   });
 
   it("moves the comments of a key that is gone to the end, and leaves files without comments alone", () => {

@@ -14,11 +14,19 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { usdFromTokens } from "../lifecycle/cost.js";
 import { prepareAttemptFiles } from "./attempt-files.js";
-import { baseOutcome, type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
+import {
+  baseOutcome,
+  type CliRun,
+  endedEarly,
+  lastSaid,
+  programOf,
+  realPath,
+  runCli,
+  whereSection,
+} from "./cli-run.js";
 import {
   type CliSetup,
   classifyFailureText,
-  notInstalledReason,
   notLoggedInReason,
   retryAfterFromText,
 } from "./failure-class.js";
@@ -100,18 +108,8 @@ export function aiderOutcome(req: AgentRunRequest, run: CliRun, output: string):
   const tokens = { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens };
   const usd = usage.sessionUsd ?? usdFromTokens(req.prices ?? {}, req.agent.model, tokens);
   const fields = { ...base, cost: { usd, ...tokens } };
-  if (run.spawned.spawnError?.what === "program") {
-    return {
-      ...fields,
-      outcome: "blocked",
-      reason: notInstalledReason(
-        AIDER_SETUP,
-        req.agentName,
-        programOf(req, AIDER_SETUP.program)[0] ?? AIDER_SETUP.program,
-      ),
-    };
-  }
-  if (run.spawned.spawnError || base.outcome === "aborted" || base.outcome === "timeout") return fields;
+  const early = endedEarly(req, run, AIDER_SETUP, fields);
+  if (early) return early;
   const errorLine =
     output
       .split("\n")

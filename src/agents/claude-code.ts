@@ -16,13 +16,21 @@
  */
 
 import { prepareAttemptFiles } from "./attempt-files.js";
-import { baseOutcome, type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
+import {
+  baseOutcome,
+  type CliRun,
+  endedEarly,
+  lastSaid,
+  programOf,
+  realPath,
+  runCli,
+  whereSection,
+} from "./cli-run.js";
 import {
   type CliSetup,
   classifyFailureText,
   classifyHttpStatus,
   type FailureKind,
-  notInstalledReason,
   notLoggedInReason,
   retryAfterFromText,
 } from "./failure-class.js";
@@ -109,18 +117,8 @@ export function claudeOutcome(req: AgentRunRequest, run: CliRun, s: ClaudeStream
     sessionId: s.sessionId,
     finalMessage: s.resultText === null ? null : run.redact(s.resultText),
   };
-  if (run.spawned.spawnError?.what === "program") {
-    return {
-      ...fields,
-      outcome: "blocked",
-      reason: notInstalledReason(
-        CLAUDE_SETUP,
-        req.agentName,
-        programOf(req, CLAUDE_SETUP.program)[0] ?? CLAUDE_SETUP.program,
-      ),
-    };
-  }
-  if (run.spawned.spawnError || base.outcome === "aborted" || base.outcome === "timeout") return fields;
+  const early = endedEarly(req, run, CLAUDE_SETUP, fields);
+  if (early) return early;
   if (s.sawResult && !s.isError && run.spawned.exitCode === 0) {
     return { ...fields, outcome: "finished", reason: null };
   }

@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, realpathSync, writeSync } from "node:fs
 import path from "node:path";
 import { prepareAttemptFiles, transcriptHeader } from "./attempt-files.js";
 import { agentEnvFor } from "./env.js";
+import { type CliSetup, notInstalledReason } from "./failure-class.js";
 import { resultFromSpawn } from "./outcome.js";
 import { lastLine, type OutputStream } from "./output-capture.js";
 import { makeRedactor, type Redactor } from "./redact.js";
@@ -136,4 +137,24 @@ export function baseOutcome(req: AgentRunRequest, run: CliRun, defaultProgram: s
     idleTimeoutMs: req.agent.idle_timeout,
     signal: req.signal,
   });
+}
+
+/**
+ * The result when how the process ended decides it alone, before anything the CLI printed: its program
+ * is not on the agent's PATH (`blocked`, saying how to install it), it could not start, it was stopped
+ * (`aborted`) or it timed out. `fields` is the runner's result so far (from {@link baseOutcome}, with its
+ * cost and session). Null when the CLI ran to an exit and its output decides.
+ */
+export function endedEarly(
+  req: AgentRunRequest,
+  run: CliRun,
+  setup: CliSetup,
+  fields: AgentRunResult,
+): AgentRunResult | null {
+  if (run.spawned.spawnError?.what === "program") {
+    const program = programOf(req, setup.program)[0] ?? setup.program;
+    return { ...fields, outcome: "blocked", reason: notInstalledReason(setup, req.agentName, program) };
+  }
+  if (run.spawned.spawnError || fields.outcome === "aborted" || fields.outcome === "timeout") return fields;
+  return null;
 }

@@ -22,6 +22,7 @@ import {
   baseOutcome,
   type CliRun,
   cliEnv,
+  endedEarly,
   lastSaid,
   programOf,
   realPath,
@@ -32,7 +33,6 @@ import { type CodexSummary, emptyCodexSummary, readCodexLine } from "./codex-eve
 import {
   type CliSetup,
   classifyFailureText,
-  notInstalledReason,
   notLoggedInReason,
   retryAfterFromText,
 } from "./failure-class.js";
@@ -84,18 +84,8 @@ export function codexOutcome(req: AgentRunRequest, run: CliRun, s: CodexSummary)
     sessionId: s.threadId,
     finalMessage: s.finalMessage === null ? null : run.redact(s.finalMessage),
   };
-  if (run.spawned.spawnError?.what === "program") {
-    return {
-      ...fields,
-      outcome: "blocked",
-      reason: notInstalledReason(
-        CODEX_SETUP,
-        req.agentName,
-        programOf(req, CODEX_SETUP.program)[0] ?? CODEX_SETUP.program,
-      ),
-    };
-  }
-  if (run.spawned.spawnError || base.outcome === "aborted" || base.outcome === "timeout") return fields;
+  const early = endedEarly(req, run, CODEX_SETUP, fields);
+  if (early) return early;
   if (s.turnCompleted && !s.failure && run.spawned.exitCode === 0)
     return { ...fields, outcome: "finished", reason: null };
   const said = run.redact(s.failure ?? s.plainLines.at(-1) ?? lastSaid(run));

@@ -14,12 +14,20 @@
  */
 import { roundUsd, usdFromTokens } from "../lifecycle/cost.js";
 import { prepareAttemptFiles } from "./attempt-files.js";
-import { baseOutcome, type CliRun, lastSaid, programOf, realPath, runCli, whereSection } from "./cli-run.js";
+import {
+  baseOutcome,
+  type CliRun,
+  endedEarly,
+  lastSaid,
+  programOf,
+  realPath,
+  runCli,
+  whereSection,
+} from "./cli-run.js";
 import {
   type CliSetup,
   classifyFailureText,
   classifyHttpStatus,
-  notInstalledReason,
   notLoggedInReason,
   retryAfterFromText,
 } from "./failure-class.js";
@@ -134,18 +142,8 @@ export function geminiOutcome(
     sessionId: report?.sessionId ?? null,
     finalMessage: report?.response == null ? null : run.redact(report.response),
   };
-  if (run.spawned.spawnError?.what === "program") {
-    return {
-      ...fields,
-      outcome: "blocked",
-      reason: notInstalledReason(
-        GEMINI_SETUP,
-        req.agentName,
-        programOf(req, GEMINI_SETUP.program)[0] ?? GEMINI_SETUP.program,
-      ),
-    };
-  }
-  if (run.spawned.spawnError || base.outcome === "aborted" || base.outcome === "timeout") return fields;
+  const early = endedEarly(req, run, GEMINI_SETUP, fields);
+  if (early) return early;
   const code = run.spawned.exitCode;
   if (code === 0 && !report?.error) return { ...fields, outcome: "finished", reason: null };
   const said = run.redact(report?.error?.message ?? lastSaid(run));

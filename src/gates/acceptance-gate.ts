@@ -9,7 +9,7 @@ import { readAcceptance } from "../store/read-records.js";
 import type { Gate } from "../store/schemas/gate.js";
 import { restoreFleetDir } from "./checkout.js";
 import { describeEnd, outputExcerpt } from "./feedback.js";
-import { runShell } from "./shell.js";
+import { inCheckout, runShell, succeeded } from "./shell.js";
 import type { GateContext, GateOutcome } from "./types.js";
 
 type AcceptanceGate = Extract<Gate, { kind: "acceptance" }>;
@@ -36,16 +36,8 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
   let firstExit: number | null = 0;
   for (const check of acceptance.record.checks) {
     await restoreFleetDir(ctx.checkout, ctx.fleetCommit);
-    const result = await runShell({
-      command: check.run,
-      cwd: ctx.checkout.dir,
-      env: ctx.env,
-      timeoutMs: gate.timeout,
-      logFile: ctx.logFile,
-      signal: ctx.signal,
-      onSpawn: ctx.onSpawn,
-    });
-    const ok = result.exitCode === 0 && !result.timedOut && !result.aborted;
+    const result = await runShell(inCheckout(ctx, check.run, gate.timeout));
+    const ok = succeeded(result);
     summary.push(`${ok ? "pass" : "FAIL"} ${check.id}: ${check.says}`);
     output += `\n== ${check.id}: ${check.run}\n${result.output}`;
     if (!ok) {

@@ -1,7 +1,7 @@
 /** `kind: command` — build, tests, lint, deploy: any command line, in the candidate's clean checkout. */
 import type { Gate } from "../store/schemas/gate.js";
 import { describeEnd, outputExcerpt } from "./feedback.js";
-import { runShell } from "./shell.js";
+import { inCheckout, runShell, succeeded } from "./shell.js";
 import type { GateContext, GateOutcome } from "./types.js";
 
 type CommandGate = Extract<Gate, { kind: "command" }>;
@@ -12,16 +12,8 @@ type CommandGate = Extract<Gate, { kind: "command" }>;
  * feedback. A command that cannot start at all is an `error`.
  */
 export async function runCommandGate(gate: CommandGate, ctx: GateContext): Promise<GateOutcome> {
-  const result = await runShell({
-    command: gate.run,
-    cwd: ctx.checkout.dir,
-    env: ctx.env,
-    timeoutMs: gate.timeout,
-    logFile: ctx.logFile,
-    signal: ctx.signal,
-    onSpawn: ctx.onSpawn,
-  });
-  const passed = result.exitCode === 0 && !result.timedOut && !result.aborted;
+  const result = await runShell(inCheckout(ctx, gate.run, gate.timeout));
+  const passed = succeeded(result);
   const verdict = passed ? "pass" : result.spawnError ? "error" : "fail";
   return {
     verdict,

@@ -8,7 +8,7 @@
 import { createServer } from "node:net";
 import type { Gate } from "../store/schemas/gate.js";
 import { formatMs, outputExcerpt } from "./feedback.js";
-import { startShell } from "./shell.js";
+import { inCheckout, startShell } from "./shell.js";
 import type { GateContext, GateOutcome } from "./types.js";
 
 type HealthGate = Extract<Gate, { kind: "health" }>;
@@ -55,15 +55,7 @@ export async function runHealthGate(gate: HealthGate, ctx: GateContext): Promise
   const port = await freePort();
   const url = gate.url.replaceAll("{port}", String(port));
   const command = gate.start.replaceAll("{port}", String(port));
-  const service = startShell({
-    command,
-    cwd: ctx.checkout.dir,
-    env: { ...ctx.env, PORT: String(port) },
-    timeoutMs: gate.timeout,
-    logFile: ctx.logFile,
-    signal: ctx.signal,
-    onSpawn: ctx.onSpawn,
-  });
+  const service = startShell(inCheckout(ctx, command, gate.timeout, { PORT: String(port) }));
   let exited = false;
   void service.done.then(() => {
     exited = true;

@@ -18,7 +18,7 @@ import type { GateResult } from "../store/schemas/run.js";
 import { type Checkout, createCheckout, removeCheckout, removeStaleCheckouts, runSetup } from "./checkout.js";
 import { describeEnd, outputExcerpt } from "./feedback.js";
 import { changedPaths, refusalFeedback, refusalsFor } from "./refusals.js";
-import { gateEnv, tailLines } from "./shell.js";
+import { gateEnv, succeeded, tailLines } from "./shell.js";
 import type { GateContext, GateOutcome } from "./types.js";
 
 /** Runs one gate of a kind the table below does not know how to run itself (the `agent` kind). */
@@ -182,7 +182,7 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
         signal: opts.signal,
         onSpawn: opts.onSpawn,
       });
-      const ok = done.exitCode === 0 && !done.timedOut && !done.aborted;
+      const ok = succeeded(done);
       results.push(
         result("setup", "setup", {
           verdict: ok ? "pass" : done.spawnError ? "error" : "fail",

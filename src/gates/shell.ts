@@ -7,6 +7,7 @@
  * and the output streamed to a log under the git directory.
  */
 import { spawnProcess } from "../agents/spawn.js";
+import type { GateContext } from "./types.js";
 
 /** Variables a gate process may see from the daemon's environment; nothing else leaks in. */
 const PASS_THROUGH = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "USER"];
@@ -114,6 +115,32 @@ export function startShell(opts: ShellOptions): RunningShell {
       return done;
     },
   };
+}
+
+/**
+ * The options to run `command` for a gate: at the root of the gate's checkout, with the gate
+ * environment (plus `extraEnv`), its log, abort signal and process-group report; `timeoutMs` in ms.
+ */
+export function inCheckout(
+  ctx: GateContext,
+  command: string,
+  timeoutMs: number,
+  extraEnv: Record<string, string> = {},
+): ShellOptions {
+  return {
+    command,
+    cwd: ctx.checkout.dir,
+    env: { ...ctx.env, ...extraEnv },
+    timeoutMs,
+    logFile: ctx.logFile,
+    signal: ctx.signal,
+    onSpawn: ctx.onSpawn,
+  };
+}
+
+/** True when a command exited 0 on its own: not timed out, not stopped. */
+export function succeeded(result: ShellResult): boolean {
+  return result.exitCode === 0 && !result.timedOut && !result.aborted;
 }
 
 /** Runs `opts.command` to its end. Never rejects: a command that cannot start reports `spawnError`. */

@@ -3,11 +3,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentRunRequest, AgentRunResult, Runner } from "../../src/agents/types.js";
 import { agentGateRunner } from "../../src/gates/agent-gate.js";
-import { runGates } from "../../src/gates/run-gates.js";
 import type { Loaded } from "../../src/store/read-file.js";
 import { type Agent, agentSchema } from "../../src/store/schemas/agent.js";
 import { writeFile } from "../helpers/temp-repo.js";
-import { commitFiles, config, GOOD_GREET, gateProject, TASK } from "./fixture.js";
+import { commitFiles, GOOD_GREET, gateProject, judge } from "./fixture.js";
 
 const reviewer: Loaded<Agent> = {
   record: agentSchema.parse({ runner: "command", command: ["true"] }),
@@ -43,11 +42,8 @@ async function review(review: string | null) {
   writeFile(root, ".fleet/gates/review.md", "---\nkind: agent\nagent: reviewer\n---\n");
   const candidate = commitFiles(root, base, { "src/greet.js": GOOD_GREET });
   const seen: AgentRunRequest[] = [];
-  const report = await runGates({
-    repo,
-    taskId: TASK,
+  const report = await judge(repo, {
     names: ["review", "acceptance"],
-    config: config(),
     candidate,
     base,
     label: "r",

@@ -1,5 +1,6 @@
 /** A small real project with `.fleet/` gates and acceptance checks, and helpers to make candidates. */
 import { execFileSync } from "node:child_process";
+import { type GatesReport, type RunGatesOptions, runGates } from "../../src/gates/run-gates.js";
 import { findRepo, type Repo } from "../../src/git/repo.js";
 import { type Config, configSchema } from "../../src/store/schemas/config.js";
 import { gitOut, tempRepo, writeFile } from "../helpers/temp-repo.js";
@@ -83,4 +84,12 @@ export function config(overrides: Record<string, unknown> = {}): Config {
 /** A candidate that changes only a notes file (nothing any gate looks at). */
 export function someChange(root: string, base: string): string {
   return commitFiles(root, base, { "NOTES.md": "a note\n" });
+}
+
+/** `runGates` for {@link TASK} in `repo`, with the default {@link config} unless `opts` gives one. */
+export function judge(
+  repo: Repo,
+  opts: Omit<RunGatesOptions, "repo" | "taskId" | "config"> & { config?: Config },
+): Promise<GatesReport> {
+  return runGates({ repo, taskId: TASK, config: config(), ...opts });
 }

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runGates } from "../../src/gates/run-gates.js";
 import { tempDir, writeFile } from "../helpers/temp-repo.js";
-import { commitFiles, config, gateProject, someChange, TASK } from "./fixture.js";
+import { commitFiles, gateProject, judge, someChange } from "./fixture.js";
 
 /** A real HTTP service: answers `STATUS` on /health once `deployed.txt` exists (if asked to wait for it). */
 const SERVER = `import { createServer } from "node:http";
@@ -51,11 +50,8 @@ function pids(pidFile: string): number[] {
 describe("health gate", () => {
   it("starts the service on a free port, gets 200, and stops it with its children", async () => {
     const { repo, base, candidate, pidFile } = await healthProject(200);
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["health"],
-      config: config(),
       candidate,
       base,
       label: "h",
@@ -67,11 +63,8 @@ describe("health gate", () => {
 
   it("fails when the service answers another status until ready_timeout, and still stops it", async () => {
     const { repo, base, candidate, pidFile } = await healthProject(503);
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["health"],
-      config: config(),
       candidate,
       base,
       label: "h",
@@ -88,11 +81,8 @@ describe("health gate", () => {
       ".fleet/gates/health.md",
       `---\nkind: health\nstart: echo crashing; exit 4\nurl: http://127.0.0.1:{port}/\nready_timeout: 60s\n---\n`,
     );
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["health"],
-      config: config(),
       candidate: someChange(root, base),
       base,
       label: "h",
@@ -105,22 +95,16 @@ describe("health gate", () => {
   it("runs a deploy command gate before probing", async () => {
     const { root, repo, base, candidate, pidFile } = await healthProject(200, "deploy");
     writeFile(root, ".fleet/gates/deploy.md", "---\nkind: command\nrun: echo preview > deployed.txt\n---\n");
-    const without = await runGates({
-      repo,
-      taskId: TASK,
+    const without = await judge(repo, {
       names: ["health"],
-      config: config(),
       candidate,
       base,
       label: "d1",
     });
     expect(without.outcome).toBe("failed");
     expect(without.feedback).toContain("last answer: HTTP 404");
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["deploy", "health"],
-      config: config(),
       candidate,
       base,
       label: "d2",

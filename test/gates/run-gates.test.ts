@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { gateCheckoutsDir } from "../../src/gates/checkout.js";
 import { runGates } from "../../src/gates/run-gates.js";
 import { writeFile } from "../helpers/temp-repo.js";
-import { commitFiles, config, GOOD_GREET, gateProject, git, someChange, TASK } from "./fixture.js";
+import { commitFiles, config, GOOD_GREET, gateProject, git, judge, someChange, TASK } from "./fixture.js";
 
 const FAILING_TEST = `import { test } from "node:test";\nimport assert from "node:assert/strict";\ntest("broken", () => assert.equal(1, 2));\n`;
 
@@ -12,11 +12,8 @@ describe("runGates: command gates", () => {
   it("passes a good candidate through build, test and acceptance, recording each gate", async () => {
     const { root, repo, base } = await gateProject();
     const candidate = commitFiles(root, base, { "src/greet.js": GOOD_GREET });
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["build", "test", "acceptance"],
-      config: config(),
       candidate,
       base,
       label: "001-implement",
@@ -41,11 +38,8 @@ describe("runGates: command gates", () => {
       "src/greet.js": GOOD_GREET,
       "test/broken.test.mjs": FAILING_TEST,
     });
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["build", "test", "acceptance"],
-      config: config(),
       candidate,
       base,
       label: "002-implement",
@@ -65,11 +59,8 @@ describe("runGates: command gates", () => {
   it("runs gates in a clean checkout, never seeing the agent's untracked files", async () => {
     const { root, repo, base } = await gateProject();
     writeFile(root, "test/untracked.test.mjs", FAILING_TEST);
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["test"],
-      config: config(),
       candidate: someChange(root, base),
       base,
       label: "x",
@@ -80,9 +71,7 @@ describe("runGates: command gates", () => {
   it("runs setup once in the fresh checkout and fails with its output when it fails", async () => {
     const { root, repo, base } = await gateProject();
     writeFile(root, ".fleet/gates/setup-check.md", "---\nkind: command\nrun: cat setup-ran.txt\n---\n");
-    const ok = await runGates({
-      repo,
-      taskId: TASK,
+    const ok = await judge(repo, {
       names: ["setup-check"],
       config: config({ setup: "echo once >> setup-ran.txt" }),
       candidate: someChange(root, base),
@@ -93,9 +82,7 @@ describe("runGates: command gates", () => {
     expect(ok.results.map((r) => r.gate)).toEqual(["setup", "setup-check"]);
     expect(ok.results[1]?.output_tail).toBe("once");
 
-    const bad = await runGates({
-      repo,
-      taskId: TASK,
+    const bad = await judge(repo, {
       names: ["setup-check"],
       config: config({ setup: "echo cannot install; exit 9" }),
       candidate: someChange(root, base),
@@ -114,11 +101,8 @@ describe("runGates: command gates", () => {
   it("kills a gate at its timeout and fails it", async () => {
     const { root, repo, base } = await gateProject();
     writeFile(root, ".fleet/gates/hang.md", "---\nkind: command\nrun: sleep 300\ntimeout: 300ms\n---\n");
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["hang"],
-      config: config(),
       candidate: someChange(root, base),
       base,
       label: "h",
@@ -129,11 +113,8 @@ describe("runGates: command gates", () => {
 
   it("is an error, not a failure, when a listed gate has no definition", async () => {
     const { root, repo, base } = await gateProject();
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["lint"],
-      config: config(),
       candidate: someChange(root, base),
       base,
       label: "e",
@@ -144,11 +125,8 @@ describe("runGates: command gates", () => {
 
   it("fails a candidate that changes nothing, before any gate runs", async () => {
     const { repo, base } = await gateProject();
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["test"],
-      config: config(),
       candidate: base,
       base,
       label: "z",
@@ -165,11 +143,8 @@ describe("runGates: command gates", () => {
 describe("runGates: acceptance", () => {
   it("fails a candidate that does not meet the check, naming the check", async () => {
     const { root, repo, base } = await gateProject();
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["acceptance"],
-      config: config(),
       candidate: someChange(root, base),
       base,
       label: "a",
@@ -185,11 +160,8 @@ describe("runGates: acceptance", () => {
     const candidate = commitFiles(root, base, {
       [`.fleet/acceptance/${TASK}/greet.test.mjs`]: `import { test } from "node:test";\ntest("AC1", () => {});\n`,
     });
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["build", "acceptance"],
-      config: config(),
       candidate,
       base,
       label: "r",
@@ -209,11 +181,8 @@ describe("runGates: acceptance", () => {
     const candidate = commitFiles(root, base, {
       "scripts/build.mjs": `import { writeFileSync } from "node:fs";\nwriteFileSync(".fleet/acceptance/${TASK}/greet.test.mjs", "");\nwriteFileSync(".fleet/acceptance/${TASK}.md", "---\\nchecks:\\n  - id: AC1\\n    says: ok\\n    run: \\"true\\"\\n---\\n");\n`,
     });
-    const report = await runGates({
-      repo,
-      taskId: TASK,
+    const report = await judge(repo, {
       names: ["sneaky-build", "acceptance"],
-      config: config(),
       candidate,
       base,
       label: "t",

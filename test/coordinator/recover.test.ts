@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newClaim, readClaim, writeClaim } from "../../src/coordinator/claims.js";
+import type { CoordinatorContext } from "../../src/coordinator/context.js";
 import { readJournals, writeJournal } from "../../src/coordinator/landing-journal.js";
 import { recover } from "../../src/coordinator/recover.js";
 import { startedRun } from "../../src/coordinator/run-records.js";
 import { isPidAlive } from "../../src/git/file-lock.js";
-import { findRepo } from "../../src/git/repo.js";
+import { findRepo, type Repo } from "../../src/git/repo.js";
 import { startRun } from "../../src/lifecycle/run-transitions.js";
 import { stringifyFrontmatter } from "../../src/store/frontmatter.js";
 import { fleetPaths, runtimePaths } from "../../src/store/paths.js";
@@ -28,6 +29,20 @@ afterEach(() => {
     }
   }
 });
+
+/** What recovery is given: the clone, no runner (recovery runs no agent), events dropped, `now`. */
+function recoveryContext(repo: Repo, now = () => new Date()): CoordinatorContext {
+  return {
+    repo,
+    paths: fleetPaths(repo.root),
+    env: {},
+    getRunner: () => {
+      throw new Error("no runs in recovery");
+    },
+    emit: () => {},
+    now,
+  };
+}
 
 async function crashedRepo() {
   const root = fleetRepo();
@@ -81,16 +96,7 @@ describe("recover", () => {
   it("kills the orphaned agent, records the run as interrupted, readies the task and keeps the epoch", async () => {
     const { root, repo, paths, agent } = await crashedRepo();
     expect(isPidAlive(agent)).toBe(true);
-    const ctx = {
-      repo,
-      paths,
-      env: {},
-      getRunner: () => {
-        throw new Error("no runs in recovery");
-      },
-      emit: () => {},
-      now: () => new Date("2026-11-21T03:05:00Z"),
-    };
+    const ctx = recoveryContext(repo, () => new Date("2026-11-21T03:05:00Z"));
     const r = await recover(ctx);
     expect(r).toMatchObject({ released: ["mid"], interrupted: ["mid"], committed: [] });
     expect(r.killed).toEqual([-agent]);
@@ -145,16 +151,7 @@ describe("recover", () => {
       ...newClaim("half", 2, { phase: "plan", agent: "planner", seq: 2, started: null }),
       pid: spawnSync("true").pid ?? 999_999,
     });
-    const r = await recover({
-      repo,
-      paths,
-      env: {},
-      getRunner: () => {
-        throw new Error("no");
-      },
-      emit: () => {},
-      now: () => new Date(),
-    });
+    const r = await recover(recoveryContext(repo));
     expect(r).toMatchObject({ released: ["half"], interrupted: [], committed: ["half"] });
     const trailers = gitOut(root, "log", "-1", "--format=%(trailers:only,unfold)");
     expect(trailers).toContain("Fleet-Event: proposed");
@@ -196,16 +193,7 @@ describe("recover", () => {
     });
     // …and an atomic write cut short: its temp file beside the target.
     writeFileSync(path.join(root, ".fleet/queue/lost.md.1094430841"), "---\nid: lo");
-    const r = await recover({
-      repo,
-      paths,
-      env: {},
-      getRunner: () => {
-        throw new Error("no");
-      },
-      emit: () => {},
-      now: () => new Date(),
-    });
+    const r = await recover(recoveryContext(repo));
     expect(r.interrupted).toEqual(["lost"]);
     expect(readRuns(paths, "lost")[0]?.record.outcome).toBe("interrupted");
     expect(existsSync(path.join(root, ".fleet/queue/lost.md.1094430841"))).toBe(false);
@@ -260,16 +248,7 @@ describe("recover", () => {
       path.join(root, ".fleet/runs/mid/001-research.md"),
       stringifyFrontmatter(run, "", LAYOUT.run),
     );
-    const r = await recover({
-      repo,
-      paths,
-      env: {},
-      getRunner: () => {
-        throw new Error("no");
-      },
-      emit: () => {},
-      now: () => new Date(),
-    });
+    const r = await recover(recoveryContext(repo));
     expect(r).toMatchObject({ committed: ["mid"], interrupted: [] });
     const after = readTask(paths, "mid");
     expect(after?.ok && after.task.record).toMatchObject({
@@ -298,16 +277,7 @@ describe("recover", () => {
     writeTaskFile(root, { id: "mine", phase: "idea", status: "draft" });
     gitOut(root, "add", ".fleet/queue/mine.md");
     expect(gitOut(root, "status", "--porcelain")).toBe(`MM ${file}\nA  .fleet/queue/mine.md`);
-    await recover({
-      repo,
-      paths: fleetPaths(root),
-      env: {},
-      getRunner: () => {
-        throw new Error("no");
-      },
-      emit: () => {},
-      now: () => new Date(),
-    });
+    await recover(recoveryContext(repo));
     expect(gitOut(root, "status", "--porcelain")).toBe("A  .fleet/queue/mine.md");
   });
 });

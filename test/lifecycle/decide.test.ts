@@ -1,34 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type DecideInput, decide } from "../../src/lifecycle/decide.js";
 import { configSchema } from "../../src/store/schemas/config.js";
-import { type Task, taskSchema } from "../../src/store/schemas/task.js";
-
-const NOW = Date.parse("2026-11-21T03:00:00Z");
-
-function task(id: string, fields: Record<string, unknown> = {}): Task {
-  return taskSchema.parse({
-    id,
-    title: id,
-    phase: "idea",
-    status: "ready",
-    created: "2026-11-20T10:00:00Z",
-    ...fields,
-  });
-}
-
-function input(tasks: Task[], over: Partial<DecideInput> = {}): DecideInput {
-  return {
-    now: NOW,
-    tasks,
-    running: new Set(),
-    config: configSchema.parse({ concurrency: 4 }),
-    approvedPlans: new Set(),
-    executors: new Set(["research", "plan", "implement"]),
-    agents: new Set(["researcher", "planner", "implementer"]),
-    retryAt: new Map(),
-    ...over,
-  };
-}
+import { input, NOW, task } from "./decide-fixture.js";
 
 const started = (i: DecideInput) => decide(i).start.map((a) => a.taskId);
 const why = (i: DecideInput, id: string) => decide(i).waiting.find((w) => w.taskId === id)?.why;

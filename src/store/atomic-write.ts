@@ -22,17 +22,31 @@ function fsyncDir(dir: string): void {
 }
 
 /**
+ * The UTF-8 text of `file`, or null when it does not exist.
+ * @throws the fs error for anything but a missing file.
+ */
+export function readTextIfExists(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    if (isErrnoError(err, "ENOENT")) return null;
+    throw err;
+  }
+}
+
+/**
  * Atomically replaces `file` with `content` (UTF-8), creating parent folders as needed.
- * Skips the write when the file already holds exactly `content`.
+ * Skips the write when the file already holds exactly `content`. `current`, when the caller has just
+ * read the file (null: it does not exist), saves reading it again.
  * @returns true when the file changed.
  * @throws the underlying fs error (EACCES, ENOSPC…) — the old file is then left as it was.
  */
-export async function writeFileAtomically(file: string, content: string): Promise<boolean> {
-  try {
-    if (readFileSync(file, "utf8") === content) return false;
-  } catch (err) {
-    if (!isErrnoError(err, "ENOENT")) throw err;
-  }
+export async function writeFileAtomically(
+  file: string,
+  content: string,
+  current: string | null = readTextIfExists(file),
+): Promise<boolean> {
+  if (current === content) return false;
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true });
   await writeFileAtomic(file, content, { encoding: "utf8", fsync: true });

@@ -3,9 +3,7 @@
  * record we read, unchanged, produces the same bytes — so no diff and no commit. Task and plan files
  * are the ones people edit by hand: the comments in their frontmatter are carried over (comments.ts).
  */
-import { readFileSync } from "node:fs";
-import { isErrnoError } from "../errors.js";
-import { writeFileAtomically } from "./atomic-write.js";
+import { readTextIfExists, writeFileAtomically } from "./atomic-write.js";
 import { carryComments } from "./comments.js";
 import { type StringifyOptions, stringifyFrontmatter } from "./frontmatter.js";
 import { acceptancePath, type FleetPaths, planPath, researchPath, runPath, taskPath } from "./paths.js";
@@ -27,19 +25,10 @@ export function serializeTask(task: Task, body: string): string {
   return stringifyFrontmatter(task, body, LAYOUT.task);
 }
 
-/** The text of `file`, or null when it does not exist. */
-function currentText(file: string): string | null {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    if (isErrnoError(err, "ENOENT")) return null;
-    throw err;
-  }
-}
-
 /** Writes `file` as `text`, keeping the frontmatter comments of the file it replaces. */
 function replaceKeepingComments(file: string, text: string): Promise<boolean> {
-  return writeFileAtomically(file, carryComments(currentText(file), text));
+  const current = readTextIfExists(file);
+  return writeFileAtomically(file, carryComments(current, text), current);
 }
 
 /**
@@ -47,7 +36,7 @@ function replaceKeepingComments(file: string, text: string): Promise<boolean> {
  * @returns true when the file changed.
  */
 export function writeTask(paths: FleetPaths, task: Task, body: string): Promise<boolean> {
-  return writeFileAtomically(taskPath(paths, task.id), taskFileText(paths, task, body));
+  return replaceKeepingComments(taskPath(paths, task.id), serializeTask(task, body));
 }
 
 /**
@@ -55,7 +44,7 @@ export function writeTask(paths: FleetPaths, task: Task, body: string): Promise<
  * file there now (for writers that apply the text later, such as the landing journal).
  */
 export function taskFileText(paths: FleetPaths, task: Task, body: string): string {
-  return carryComments(currentText(taskPath(paths, task.id)), serializeTask(task, body));
+  return carryComments(readTextIfExists(taskPath(paths, task.id)), serializeTask(task, body));
 }
 
 /**

@@ -13,7 +13,7 @@ import { readAgents, readConfig } from "../store/read-records.js";
 import type { RunnerName } from "../store/schemas/agent.js";
 import type { WorkPhase } from "../store/schemas/common.js";
 import { ApprovalCache } from "./approvals.js";
-import { BudgetNotices, budgetState } from "./budgets.js";
+import { BudgetNotices, budgetState, RunRecords } from "./budgets.js";
 import { claimJob } from "./claim-job.js";
 import { readClaim, readRetryTimes } from "./claims.js";
 import type { CoordinatorContext } from "./context.js";
@@ -61,6 +61,7 @@ export class Coordinator {
   private readonly jobs = new Map<string, RunningJob>();
   private readonly retryAt: Map<string, number>;
   private readonly budgetNotices = new BudgetNotices();
+  private readonly runRecords: RunRecords;
   private claiming = true;
   private scanned = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -79,6 +80,7 @@ export class Coordinator {
     };
     this.executors = opts.executors ?? defaultExecutors();
     this.index = new TaskIndex(paths);
+    this.runRecords = new RunRecords(paths);
     this.approvals = new ApprovalCache(paths);
     this.intake = new Intake(this.ctx, this.index, () => opts.onWake?.());
     this.retryAt = readRetryTimes(opts.repo.commonDir);
@@ -110,7 +112,7 @@ export class Coordinator {
     problems.push(...this.index.problems());
     const tasks = this.index.records();
     const budgets = budgetState(
-      this.ctx.paths,
+      this.runRecords,
       config,
       tasks.map((t) => t.id),
       this.ctx.now(),

@@ -85,6 +85,7 @@ export async function runCli(req: AgentRunRequest, inv: CliInvocation): Promise<
       signal: req.signal,
       ...(req.killGraceMs !== undefined ? { killGraceMs: req.killGraceMs } : {}),
       ...(req.onSpawn ? { onSpawn: req.onSpawn } : {}),
+      sandbox: req.sandbox ?? null,
       onLine: (line, stream) => {
         log(stream === "stderr" ? `[stderr] ${redact(line)}` : redact(line));
         inv.onLine?.(line, stream);

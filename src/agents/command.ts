@@ -38,6 +38,7 @@ export async function runCommandAgent(req: AgentRunRequest): Promise<AgentRunRes
     logFile: req.logFile,
     logHeader: transcriptHeader(req, JSON.stringify(argv)),
     onSpawn: req.onSpawn,
+    sandbox: req.sandbox ?? null,
   });
   return resultFromSpawn(spawned, {
     agentName: req.agentName,

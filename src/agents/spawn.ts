@@ -8,9 +8,11 @@
  * the pipes to close; we stop waiting shortly after the group is gone). See dependencies.md on execa 9.
  */
 import { statSync } from "node:fs";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResultPromise } from "execa";
+import { bwrapArgs, findOnPath, type SandboxSpec } from "../sandbox/index.js";
 import { type CaptureOptions, OutputCapture } from "./output-capture.js";
 import { DEFAULT_KILL_GRACE_MS, isProcessGroupAlive, killProcessGroup } from "./process-group.js";
 
@@ -40,6 +42,12 @@ export interface SpawnOptions extends CaptureOptions {
   logHeader?: string;
   /** Called once with the pid (= process group id) right after the program started. */
   onSpawn?: (pgid: number) => void;
+  /**
+   * Run inside this sandbox (bwrap, see src/sandbox); null or absent = uncontained. The program is
+   * looked up on `env.PATH` (or relative to `cwd`) before the sandbox starts, so a missing one is a
+   * `spawnError` as without it; inside, HOME is the sandbox's and TMPDIR is `/tmp`.
+   */
+  sandbox?: SandboxSpec | null;
 }
 
 /** Why the program could not be started at all. */
@@ -79,7 +87,7 @@ type Stop = "timeout" | "idle" | "abort";
  */
 export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
   const started = performance.now();
-  const [file, ...args] = commandOf(opts);
+  const [program, ...programArgs] = commandOf(opts);
   const capture = new OutputCapture(opts);
   const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   capture.note(`=== ${new Date().toISOString()} ${opts.logHeader ?? describeCommand(opts)}`);
@@ -109,9 +117,12 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
     return result({ spawnError: { code: "ENOENT", what: "cwd", message } });
   }
 
+  const contained = opts.sandbox ? sandboxed(opts.sandbox, program, programArgs, opts) : null;
+  if (contained && "code" in contained) return result({ spawnError: contained });
+  const [file = program, ...args] = contained ? contained.argv : [program, ...programArgs];
   const child = execa(file, args, {
     cwd: opts.cwd,
-    env: { ...opts.env },
+    env: contained ? contained.env : { ...opts.env },
     extendEnv: false,
     detached: true,
     cleanup: false,
@@ -125,7 +136,7 @@ export async function spawnProcess(opts: SpawnOptions): Promise<SpawnResult> {
   if (pgid === undefined) {
     const failed = await child;
     const code = typeof failed.code === "string" ? failed.code : "ESPAWN";
-    const message = `cannot start ${JSON.stringify(file)}: ${failed.originalMessage ?? failed.message}`;
+    const message = `cannot start ${JSON.stringify(program)}: ${failed.originalMessage ?? failed.message}`;
     return result({ spawnError: { code, what: "program", message } });
   }
   const state: { stopped: Stop | null; killing: Promise<unknown> | null; thrown: unknown[] } = {
@@ -203,6 +214,28 @@ async function waitForPipes(child: ResultPromise, ms: number): Promise<void> {
   await Promise.race([settled, sleep(ms)]);
 }
 
+/**
+ * The bwrap argv and environment that run `program args` inside `spec`, or why it cannot start: the
+ * program must be found on the host first (on `env.PATH`, or relative to `cwd`), since bwrap's own
+ * "execvp failed" would look like the program's exit 1.
+ */
+function sandboxed(
+  spec: SandboxSpec,
+  program: string,
+  args: readonly string[],
+  opts: SpawnOptions,
+): { argv: string[]; env: Record<string, string> } | SpawnFailure {
+  const wanted = program.includes("/") ? path.resolve(opts.cwd, program) : program;
+  const found = findOnPath(wanted, opts.env.PATH ?? "");
+  if (!found) {
+    const message = `cannot start ${JSON.stringify(program)}: not found${program.includes("/") ? "" : " on PATH"} (or not executable)`;
+    return { code: "ENOENT", what: "program", message };
+  }
+  const env: Record<string, string> = { ...opts.env, HOME: spec.home.path };
+  if (env.TMPDIR !== undefined) env.TMPDIR = "/tmp";
+  return { argv: [spec.bwrap, ...bwrapArgs(spec, opts.cwd), "--", found, ...args], env };
+}
+
 function commandOf(opts: SpawnOptions): [string, ...string[]] {
   if (opts.shellCommand !== undefined && opts.argv !== undefined) {
     throw new TypeError("spawnProcess: give either argv or shellCommand, not both");
@@ -222,12 +255,14 @@ function isDirectory(dir: string): boolean {
 }
 
 /** The command as one readable line for logs: `sh -c '…'` or the JSON argv. */
-export function describeCommand(opts: Pick<SpawnOptions, "argv" | "shellCommand" | "cwd">): string {
+export function describeCommand(
+  opts: Pick<SpawnOptions, "argv" | "shellCommand" | "cwd" | "sandbox">,
+): string {
   const what =
     opts.shellCommand !== undefined
       ? `sh -c ${JSON.stringify(opts.shellCommand)}`
       : JSON.stringify(opts.argv);
-  return `start ${what} in ${opts.cwd}`;
+  return `start ${what} in ${opts.cwd}${"sandbox" in opts && opts.sandbox ? ` (sandbox: bwrap, network ${opts.sandbox.network})` : ""}`;
 }
 
 function describeEnd(r: SpawnResult): string {

@@ -3,6 +3,7 @@
  * attempt, waits for it, and reports how it ended; it never touches `.fleet/` — the coordinator reads
  * what the agent wrote into `outputDir` (or the worktree) and decides what happens next.
  */
+import type { SandboxSpec } from "../sandbox/index.js";
 import type { Agent } from "../store/schemas/agent.js";
 import type { Cost, WorkPhase } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
@@ -41,6 +42,8 @@ export interface AgentRunRequest {
   onSpawn?: (pgid: number) => void;
   /** Time between SIGTERM and SIGKILL when the group is stopped, ms (default 5 000). */
   killGraceMs?: number;
+  /** The sandbox the agent runs in (see src/sandbox); null or absent = uncontained (`sandbox: off`). */
+  sandbox?: SandboxSpec | null;
   /**
    * Most this attempt may spend, USD (`budgets.per_attempt_usd` in config.md), for runners whose CLI
    * can stop itself at a budget (claude `--max-budget-usd`); null or absent = no limit.

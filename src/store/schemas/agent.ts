@@ -22,6 +22,11 @@ export const agentSchema = z
     env: z.array(z.string().regex(ENV_NAME, { error: "must be an environment variable name" })).default([]),
     /** Turn limit for runners that take one. */
     max_turns: z.number().int().positive().nullable().default(null),
+    /**
+     * `none`: a network namespace of its own (loopback only); `host`: the machine's network. Absent =
+     * none for `command` and `script`, host for the model CLIs (they must reach their API).
+     */
+    network: z.enum(["none", "host"]).optional(),
     /** For `runner: script`: the name of the built-in script to play. */
     script: z.string().nullable().default(null),
   })

@@ -3,9 +3,62 @@
  * text can be recognised, and `--no-optional-locks` on read-only commands so reads never take
  * `index.lock` (git-status(1) "BACKGROUND REFRESH"). We spawn git directly rather than through
  * simple-git because commits need `GIT_INDEX_FILE`, which simple-git strips from git's environment.
+ *
+ * The daemon's git is hardened ({@link gitEnv}): a minimal environment (none of the daemon's secrets),
+ * no system config, no hooks, no fsmonitor and no `ext::` transport, whatever any config file says —
+ * so no file an agent could have written makes the coordinator's own git run a program.
  */
 import { spawnSync } from "node:child_process";
 import { FleetError } from "../errors.js";
+
+/** Variables of the daemon's environment that git may see: where to find itself and the person's config. */
+const GIT_PASS_THROUGH = [
+  "PATH",
+  "HOME",
+  "XDG_CONFIG_HOME",
+  "GIT_CONFIG_GLOBAL",
+  "TZ",
+  "EMAIL",
+  "GIT_AUTHOR_NAME",
+  "GIT_AUTHOR_EMAIL",
+  "GIT_COMMITTER_NAME",
+  "GIT_COMMITTER_EMAIL",
+];
+
+/**
+ * Settings forced on every git the fleet runs, over every config file (git-config(1) `GIT_CONFIG_COUNT`,
+ * git ≥ 2.31): hooks point nowhere, no fsmonitor program, no `ext::` remote helper commands.
+ */
+export const HARDENED_CONFIG: readonly (readonly [string, string])[] = [
+  ["core.hooksPath", "/dev/null"],
+  ["core.fsmonitor", "false"],
+  ["protocol.ext.allow", "never"],
+  ["uploadpack.packObjectsHook", ""],
+];
+
+/**
+ * The environment of one git call: {@link GIT_PASS_THROUGH} from `parent`, `LC_ALL=C`, no terminal
+ * prompt, no system config, {@link HARDENED_CONFIG}, then `extra` (e.g. `GIT_INDEX_FILE`).
+ */
+export function gitEnv(
+  extra: Record<string, string> = {},
+  parent: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of GIT_PASS_THROUGH) {
+    const value = parent[name];
+    if (value !== undefined) env[name] = value;
+  }
+  env.LC_ALL = "C";
+  env.GIT_TERMINAL_PROMPT = "0";
+  env.GIT_CONFIG_NOSYSTEM = "1";
+  env.GIT_CONFIG_COUNT = String(HARDENED_CONFIG.length);
+  HARDENED_CONFIG.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return { ...env, ...extra };
+}
 
 /** Options of one git call. */
 export interface GitOptions {
@@ -60,7 +113,8 @@ export async function git(args: readonly string[], opts: GitOptions): Promise<Gi
   const { execa } = await import("execa");
   const result = await execa("git", full, {
     cwd: opts.cwd,
-    env: { LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", ...opts.env },
+    env: gitEnv(opts.env),
+    extendEnv: false,
     input: opts.input ?? "",
     reject: false,
     stripFinalNewline: false,
@@ -91,7 +145,7 @@ export function gitSync(args: readonly string[], opts: Omit<GitOptions, "input">
   const full = ["--no-optional-locks", ...args];
   const result = spawnSync("git", full, {
     cwd: opts.cwd,
-    env: { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", ...opts.env },
+    env: gitEnv(opts.env),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });

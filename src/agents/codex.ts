@@ -3,7 +3,9 @@
  * on stdin, `--model`, a sandbox per phase, and no approvals (`approval_policy="never"`: a command the
  * sandbox refuses fails instead of waiting for a person).
  *
- * Sandbox: `workspace-write` rooted at the working directory, plus `--add-dir $FLEET_OUTPUT_DIR`. In
+ * Sandbox: inside the fleet's own sandbox (every run unless config.md says `sandbox: off`) codex's is
+ * `danger-full-access`: with bubblewrap installed codex nests one of its own that cannot see a checkout
+ * under /tmp. Uncontained: `workspace-write` rooted at the working directory, plus `--add-dir $FLEET_OUTPUT_DIR`. In
  * research and plan the working directory is a throw-away checkout, so only what lands in the output
  * directory survives; codex cannot make its working root read-only while another folder stays writable
  * (`read-only` would forbid writing the answer); `/tmp` and `$TMPDIR` are taken out of the writable set.
@@ -54,9 +56,15 @@ function toml(value: string): string {
 /** The arguments after the program for one attempt; `env` is the agent's environment (for the endpoint). */
 export function codexArgs(req: AgentRunRequest, env: Readonly<Record<string, string>>): string[] {
   const args = ["exec", "--json", "--skip-git-repo-check"];
-  args.push("--sandbox", "workspace-write", "--add-dir", realPath(req.outputDir));
-  args.push("-c", 'approval_policy="never"');
-  if (req.phase !== "implement") {
+  if (req.sandbox) {
+    // Inside the fleet's sandbox, codex's own (bubblewrap when installed) would nest a second one that
+    // hides the checkout under /tmp and refuses every write ("Failed to write file"): ours contains it.
+    args.push("--sandbox", "danger-full-access", "-c", 'approval_policy="never"');
+  } else {
+    args.push("--sandbox", "workspace-write", "--add-dir", realPath(req.outputDir));
+    args.push("-c", 'approval_policy="never"');
+  }
+  if (!req.sandbox && req.phase !== "implement") {
     // Answers go to the output folder; nothing else (not even /tmp) needs to be writable.
     args.push("-c", "sandbox_workspace_write.exclude_slash_tmp=true");
     args.push("-c", "sandbox_workspace_write.exclude_tmpdir_env_var=true");

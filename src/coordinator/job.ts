@@ -18,6 +18,7 @@ import type { Cost, WorkPhase } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
+import type { JobSandbox } from "./sandbox.js";
 
 /** One line of the daemon's story, printed by `fleet watch` (time, task, phase, agent, what, elapsed). */
 export interface FleetLogEvent {
@@ -61,6 +62,8 @@ export interface Job {
   promptFile: string;
   /** The daemon's environment; runners pass on only their allowlist. */
   env: NodeJS.ProcessEnv;
+  /** What contains the job's agent and gates (config.md `sandbox:`), or why nothing can. */
+  sandbox: JobSandbox;
   getRunner(name: RunnerName): Runner;
   /** Records a started process group in the claim file, so recovery can kill it after a crash. */
   onSpawn(pgid: number): void;

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { AgentRunResult } from "../agents/types.js";
 import { FleetError } from "../errors.js";
 import type { RunEnd } from "../lifecycle/run-transitions.js";
+import { agentSpec } from "../sandbox/index.js";
 import type { Job, Landing } from "./job.js";
 import { previousSession } from "./phases/context-files.js";
 
@@ -17,9 +18,15 @@ const NO_COST = { usd: null, input_tokens: null, output_tokens: null };
  * Runs the job's agent in `cwd` with `prompt`.
  * @returns the runner's result; a runner that cannot be found is reported as `blocked`.
  */
-export async function runAgent(job: Job, cwd: string, prompt: string): Promise<AgentRunResult> {
+export async function runAgent(
+  job: Job,
+  cwd: string,
+  prompt: string,
+  opts: { gitWritable?: boolean } = {},
+): Promise<AgentRunResult> {
   const agent = job.agent;
   if (!agent) throw new Error(`runAgent: the ${job.phase} phase has no agent`);
+  if (job.sandbox.mode === "unavailable") throw new Error(`runAgent: ${job.sandbox.reason}`);
   writeFileSync(job.promptFile, prompt);
   let runner: ReturnType<Job["getRunner"]>;
   try {
@@ -55,6 +62,16 @@ export async function runAgent(job: Job, cwd: string, prompt: string): Promise<A
     maxBudgetUsd: job.config.budgets.per_attempt_usd,
     prices: job.config.prices,
     resumeSession: previousSession(job),
+    sandbox: agentSpec(job.sandbox, {
+      commonDir: job.repo.commonDir,
+      taskId: job.task.id,
+      agent: agent.record,
+      writable: [cwd, job.outputDir],
+      readOnly: [job.promptFile],
+      // Research and plan checkouts are reset by the coordinator's git: their .git stays the coordinator's.
+      readOnlyInsideWritable: opts.gitWritable ? [] : [path.join(cwd, ".git")],
+      env: job.env,
+    }),
   });
 }
 

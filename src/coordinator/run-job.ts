@@ -13,6 +13,7 @@ import { isEpochCurrent, readClaim, writeClaim } from "./claims.js";
 import type { CoordinatorContext } from "./context.js";
 import type { FleetLogEvent, Job, Landing, PhaseExecutor } from "./job.js";
 import { type Landed, landJob } from "./land.js";
+import { jobSandbox } from "./sandbox.js";
 
 /** A job under way. */
 export interface RunningJob {
@@ -74,6 +75,7 @@ export function startJob(
     log: c.log,
     outputDir: c.outputDir,
     promptFile: c.promptFile,
+    sandbox: jobSandbox(ctx.repo, config, ctx.env),
     onSpawn: (pgid) => {
       claimWrites = claimWrites.then(() =>
         withStateLock(commonDir, async () => {
@@ -101,7 +103,11 @@ async function runToEnd(
 ): Promise<void> {
   let landing: Landing;
   try {
-    landing = await executor(job);
+    if (job.sandbox.mode === "unavailable") {
+      // Secure by default: no agent or gate runs bare unless config.md says `sandbox: off`.
+      const reason = `${job.sandbox.reason}. ${job.sandbox.fix}`;
+      landing = { end: { kind: "blocked", reason }, reason };
+    } else landing = await executor(job);
   } catch (err) {
     const reason = `the fleet could not run the ${job.phase} phase: ${(err as Error).message}`;
     landing = {

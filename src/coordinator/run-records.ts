@@ -36,6 +36,8 @@ export function startedRun(fields: {
   epoch: number;
   started: Date;
   log: string;
+  /** How the run is contained (config.md `sandbox:`); null for runs made before the sandbox existed. */
+  sandbox?: Run["sandbox"];
 }): Run {
   return {
     task: fields.task,
@@ -57,6 +59,7 @@ export function startedRun(fields: {
     session_id: null,
     cost: { usd: null, input_tokens: null, output_tokens: null },
     gates: [],
+    sandbox: fields.sandbox ?? null,
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * `setup` from config.md (e.g. `npm ci`), run once in every fresh checkout the fleet makes. It is the
  * repository owner's own command line, so it runs through `/bin/sh -c` with the daemon's environment,
- * like a command gate — and it runs before any agent touched the checkout. It gets its own process
+ * like a command gate — and it runs before any agent touched the checkout, but on the candidate's or
+ * base's files (a `postinstall` script is theirs), so it runs in the sandbox with the network. It gets its own process
  * group (killed whole on abort or timeout, recorded for crash recovery); its output goes to the run's
  * transcript.
  */
 import { spawnProcess } from "../agents/spawn.js";
+import type { SandboxSpec } from "../sandbox/index.js";
 
 /** How setup ended: `ok`, or why not (exit code, timeout, stopped). */
 export interface SetupResult {
@@ -23,7 +25,13 @@ export const SETUP_TIMEOUT_MS = 20 * 60_000;
 export async function runSetup(
   command: string,
   cwd: string,
-  opts: { logFile: string; env: NodeJS.ProcessEnv; signal: AbortSignal; onSpawn?: (pgid: number) => void },
+  opts: {
+    logFile: string;
+    env: NodeJS.ProcessEnv;
+    signal: AbortSignal;
+    onSpawn?: (pgid: number) => void;
+    sandbox?: SandboxSpec | null;
+  },
 ): Promise<SetupResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
@@ -36,6 +44,7 @@ export async function runSetup(
     timeoutMs: SETUP_TIMEOUT_MS,
     signal: opts.signal,
     onSpawn: opts.onSpawn,
+    sandbox: opts.sandbox ?? null,
   });
   if (r.exitCode === 0 && !r.aborted && !r.timedOut) return { ok: true, reason: null };
   const how = r.aborted

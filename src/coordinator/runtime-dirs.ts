@@ -13,8 +13,8 @@ export interface TaskRuntime {
   claimFile: string;
   /** `fleet/locks/task-<id>.lock`: the claim's lock directory (proper-lockfile). */
   lockDir: string;
-  /** `<work>/worktrees/<id>`: the worktree of branch `fleet/<id>` (implement), outside the git dir. */
-  worktree: string;
+  /** `<work>/clones/<id>`: the task's own clone on branch `fleet/<id>` (implement), outside the git dir. */
+  clone: string;
 }
 
 /** Runtime paths for task `id`. */
@@ -25,7 +25,7 @@ export function taskRuntime(commonDir: string, id: string): TaskRuntime {
     claimFile: path.join(rt.dir, "claims", `${id}.json`),
     lockDir: path.join(rt.locks, `task-${id}.lock`),
     // Agents work outside the git directory (see RuntimePaths.work): Claude Code edits nothing under .git.
-    worktree: path.join(rt.work, "worktrees", id),
+    clone: path.join(rt.work, "clones", id),
   };
 }
 

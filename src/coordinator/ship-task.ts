@@ -13,6 +13,7 @@
 import path from "node:path";
 import { changedPaths } from "../gates/refusals.js";
 import { type GateRunner, runGates } from "../gates/run-gates.js";
+import { removeClone } from "../git/clone.js";
 import { withFileLock } from "../git/file-lock.js";
 import type { Repo } from "../git/repo.js";
 import { gitText } from "../git/run-git.js";
@@ -24,6 +25,7 @@ import type { Cost } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
+import { taskRuntime } from "./runtime-dirs.js";
 import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
 import { forgetGatePass, gateFingerprint, readGatePass, writeGatePass } from "./ship-cache.js";
 import { commitTree, moveBranch, squashOnto } from "./ship-merge.js";
@@ -95,9 +97,14 @@ export async function findShippedCommit(repo: Repo, base: string, taskId: string
   return out === "" ? null : out;
 }
 
-/** Removes the task's worktree and branch once its change is on the base branch. Best effort. */
+/**
+ * Removes the task's clone, its agents' private HOME and its branch once its change is on the base
+ * branch (and worktrees of the branch that older versions of gitfleet made). Best effort.
+ */
 export async function cleanUpShipped(repo: Repo, taskId: string): Promise<void> {
   const branch = `fleet/${taskId}`;
+  removeClone(taskRuntime(repo.commonDir, taskId).clone);
+  removeClone(path.join(runtimePaths(repo.commonDir).work, "homes", assertValidId(taskId)));
   for (const dir of await worktreesOnBranch(repo, branch)) {
     await gitText(["worktree", "remove", "--force", "--force", dir], { cwd: repo.root }).catch(() => {});
   }

@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Runner } from "../agents/types.js";
 import { git } from "../git/run-git.js";
+import { agentHome, agentSpec } from "../sandbox/index.js";
 import { parseFrontmatter } from "../store/frontmatter.js";
 import { runtimePaths } from "../store/paths.js";
 import type { Loaded } from "../store/read-file.js";
@@ -123,6 +124,17 @@ export function agentGateRunner(deps: AgentGateDeps): GateRunner {
         maxBudgetUsd: deps.maxBudgetUsd,
         prices: deps.prices,
         ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}),
+        // The reviewer reads the candidate: its checkout (but .git) and its output folder, its own HOME.
+        sandbox: agentSpec(ctx.policy, {
+          commonDir: ctx.repo.commonDir,
+          taskId: ctx.taskId,
+          agent: agent.record,
+          writable: [ctx.checkout.dir, outputDir],
+          readOnly: [promptFile],
+          readOnlyInsideWritable: [path.join(ctx.checkout.dir, ".git")],
+          home: agentHome(ctx.repo.commonDir, ctx.taskId, "reviewer"),
+          env: deps.parentEnv,
+        }),
       });
       const cost = result.cost;
       if (result.outcome === "try-later") {

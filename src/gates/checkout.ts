@@ -1,14 +1,16 @@
 /**
- * Clean checkouts for gates. Gates never run in the agent's worktree (its untracked leftovers, built
- * files and edits to ignored files must not count): each gate run gets a detached `git worktree` of
- * the candidate commit under `<git-common-dir>/fleet/worktrees/.gates/<task>-<random>/` (the leading
- * dot keeps it apart from task worktrees, whose names are ids), and the configured `setup` runs once
- * in it before the first gate.
+ * Clean checkouts for gates. Gates never run in the agent's clone (its untracked leftovers, built
+ * files and edits to ignored files must not count): each gate run gets a fresh sealed clone of the
+ * candidate commit (src/git/clone.ts: own refs and config, the person's objects borrowed read-only)
+ * under `<git-common-dir>/fleet/worktrees/.gates/<task>-<random>/`, which no agent's sandbox shows, and
+ * the configured `setup` runs once in it before the first gate. Gates see its `.git` read-only, so the
+ * coordinator's own git may still use it afterwards.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { FleetError } from "../errors.js";
+import { ensureSealedClone } from "../git/clone.js";
 import type { Repo } from "../git/repo.js";
 import { git } from "../git/run-git.js";
 import { assertValidId } from "../store/ids.js";
@@ -46,7 +48,7 @@ export async function createCheckout(repo: Repo, taskId: string, commit: string)
   const parent = gateCheckoutsDir(repo);
   mkdirSync(parent, { recursive: true });
   const dir = path.join(parent, `${assertValidId(taskId)}-${randomBytes(4).toString("hex")}`);
-  await git(["worktree", "add", "--detach", "--quiet", dir, commit], { cwd: repo.root });
+  await ensureSealedClone(repo, dir, commit);
   return { dir, commit };
 }
 
@@ -59,13 +61,12 @@ export function runSetup(
   return runShell({ command: setup, cwd: checkout.dir, ...opts });
 }
 
-/** Removes a checkout and its worktree registration. Never throws: a leftover is pruned later. */
-export async function removeCheckout(repo: Repo, dir: string): Promise<void> {
+/** Removes a checkout (a clone: no git runs, nothing to unregister). Never throws. */
+export async function removeCheckout(_repo: Repo, dir: string): Promise<void> {
   try {
-    await git(["worktree", "remove", "--force", "--force", dir], { cwd: repo.root });
-  } catch {
     rmSync(dir, { recursive: true, force: true });
-    await git(["worktree", "prune"], { cwd: repo.root }).catch(() => {});
+  } catch {
+    // a leftover is removed with the task's next gate run (removeStaleCheckouts)
   }
 }
 

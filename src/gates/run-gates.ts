@@ -9,6 +9,14 @@
 import path from "node:path";
 import type { Repo } from "../git/repo.js";
 import { addCosts, zeroCost } from "../lifecycle/cost.js";
+import {
+  type NetworkMode,
+  type RepoSandbox,
+  type SandboxPolicy,
+  type SandboxSpec,
+  sandboxForRepo,
+  specFor,
+} from "../sandbox/index.js";
 import { fleetPaths, runtimePaths } from "../store/paths.js";
 import { readGates } from "../store/read-records.js";
 import type { Cost } from "../store/schemas/common.js";
@@ -53,6 +61,28 @@ export interface RunGatesOptions {
   onSpawn?: ((pgid: number) => void) | undefined;
   /** Told when each gate starts and ends (for the daemon's event lines). */
   onGate?: (event: { gate: string; result?: GateResult }) => void;
+  /** What contains the gates; default: config.md's `sandbox:` on this machine (src/sandbox). */
+  sandbox?: RepoSandbox;
+}
+
+/** The network a gate's processes get: its file's `network:`, else host for health gates (probed from outside), none for the rest. */
+export function gateNetwork(gate: Gate): NetworkMode {
+  return gate.network ?? (gate.kind === "health" ? "host" : "none");
+}
+
+/** A gate process's sandbox: the checkout writable but its `.git`, the borrowed objects read-only. */
+export function gateSpec(
+  policy: SandboxPolicy,
+  repo: Repo,
+  dir: string,
+  network: NetworkMode,
+): SandboxSpec | null {
+  return specFor(policy, {
+    writable: [dir],
+    readOnly: [path.join(repo.commonDir, "objects")],
+    readOnlyInsideWritable: [path.join(dir, ".git")],
+    network,
+  });
 }
 
 /**
@@ -167,6 +197,13 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
   }
 
   if (opts.names.length === 0) return { outcome: "passed", results, feedback: null, reason: null };
+  const policy = opts.sandbox ?? sandboxForRepo(repo, opts.config.sandbox, opts.parentEnv ?? process.env);
+  if (policy.mode === "unavailable") {
+    results.push(result("sandbox", "sandbox", { verdict: "error", output_tail: policy.reason }));
+    skipRest(0);
+    const reason = `${policy.reason}. ${policy.fix}`;
+    return { outcome: "error", results, feedback: reason, reason };
+  }
   const env = gateEnv(opts.parentEnv ?? process.env, { FLEET_TASK_ID: taskId });
   await removeStaleCheckouts(repo, taskId);
   let checkout: Checkout | null = null;
@@ -181,6 +218,7 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
         timeoutMs,
         signal: opts.signal,
         onSpawn: opts.onSpawn,
+        sandbox: gateSpec(policy, repo, checkout.dir, "host"),
       });
       const ok = succeeded(done);
       results.push(
@@ -225,6 +263,8 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
         logFile: logFor(name),
         signal: opts.signal,
         onSpawn: opts.onSpawn,
+        sandbox: gateSpec(policy, repo, checkout.dir, gateNetwork(gate)),
+        policy,
       };
       const outcome = await runOne(gate, ctx, opts.agentGate);
       if (outcome.cost) spent.cost = addCosts(spent.cost, outcome.cost);

@@ -7,6 +7,7 @@
  * and the output streamed to a log under the git directory.
  */
 import { spawnProcess } from "../agents/spawn.js";
+import type { SandboxSpec } from "../sandbox/index.js";
 import type { GateContext } from "./types.js";
 
 /** Variables a gate process may see from the daemon's environment; nothing else leaks in. */
@@ -46,6 +47,8 @@ export interface ShellOptions {
   signal?: AbortSignal | undefined;
   /** Told the process group id once started (the daemon records it for crash recovery). */
   onSpawn?: ((pgid: number) => void) | undefined;
+  /** The sandbox it runs in (the candidate's code runs); null or absent = uncontained. */
+  sandbox?: SandboxSpec | null | undefined;
 }
 
 /** How a command ended. `exitCode` is null when it was killed by a signal or never started. */
@@ -88,6 +91,7 @@ export function startShell(opts: ShellOptions): RunningShell {
     tailBytes: TAIL_BYTES,
     killGraceMs: KILL_GRACE_MS,
     ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
+    sandbox: opts.sandbox ?? null,
   }).then(
     (r): ShellResult => ({
       exitCode: r.exitCode,
@@ -135,6 +139,7 @@ export function inCheckout(
     logFile: ctx.logFile,
     signal: ctx.signal,
     onSpawn: ctx.onSpawn,
+    sandbox: ctx.sandbox,
   };
 }
 

@@ -1,5 +1,6 @@
 /** What every gate kind gets and gives back; `run-gates.ts` turns outcomes into run-record entries. */
 import type { Repo } from "../git/repo.js";
+import type { SandboxPolicy, SandboxSpec } from "../sandbox/index.js";
 import type { Cost } from "../store/schemas/common.js";
 import type { Checkout } from "./checkout.js";
 
@@ -22,6 +23,10 @@ export interface GateContext {
   signal?: AbortSignal | undefined;
   /** Told each started process group id (the daemon records them to kill after a crash). */
   onSpawn?: ((pgid: number) => void) | undefined;
+  /** The sandbox of this gate's processes: the checkout writable (its `.git` not), the gate's network. */
+  sandbox: SandboxSpec | null;
+  /** The clone's sandbox policy, for gates that start an agent (the reviewer) with a spec of its own. */
+  policy: SandboxPolicy;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   promptValue,
 } from "../support/agent-clis.js";
 import { type ModelServer, serveModelPerTest } from "../support/model-server.js";
+import { sandboxed } from "../support/sandbox.js";
 import { makeRequest } from "./request.js";
 
 const serve = serveModelPerTest();
@@ -28,15 +29,18 @@ function gitCheckout(): string {
   return dir;
 }
 
+/** A codex request run in the fleet's sandbox, as every fleet run of codex is (codex's own sandbox is then off). */
 function codexRequest(s: ModelServer, agent: Record<string, unknown> = {}, overrides = {}) {
-  return makeRequest(
-    { runner: "codex", command: [CODEX_BIN], env: CODEX_ENV_NAMES, model: "gpt-5.5", ...agent },
-    {
-      cwd: gitCheckout(),
-      parentEnv: codexParentEnv(s),
-      prices: { "gpt-5.5": { input_per_mtok: 2, output_per_mtok: 10 } },
-      ...overrides,
-    },
+  return sandboxed(
+    makeRequest(
+      { runner: "codex", command: [CODEX_BIN], env: CODEX_ENV_NAMES, model: "gpt-5.5", ...agent },
+      {
+        cwd: gitCheckout(),
+        parentEnv: codexParentEnv(s),
+        prices: { "gpt-5.5": { input_per_mtok: 2, output_per_mtok: 10 } },
+        ...overrides,
+      },
+    ),
   );
 }
 

@@ -52,7 +52,8 @@ describe("shipTask", () => {
       ".fleet/gates/test.md",
       `---\nkind: command\nrun: node --test test/ && sh ${script}\n---\n`,
     );
-    const outcome = await ship(repo);
+    // The gate commits as the person would, from outside its checkout: only uncontained can it.
+    const outcome = await ship(repo, { cfg: { sandbox: "off" } });
     expect(outcome.kind).toBe("shipped");
     if (outcome.kind !== "shipped") return;
     expect(outcome.rounds).toBe(2);
@@ -80,7 +81,8 @@ describe("shipTask", () => {
     );
     git(root, "commit", "-qam", "the test gate also plays the fleet");
     git(root, "branch", "-f", `fleet/${TASK}`, commitFiles(root, "HEAD", { "src/greet.js": GOOD_GREET }));
-    const outcome = await ship(repo);
+    // The gate commits as the person would, from outside its checkout: only uncontained can it.
+    const outcome = await ship(repo, { cfg: { sandbox: "off" } });
     expect(outcome.kind).toBe("shipped");
     if (outcome.kind !== "shipped") return;
     expect(outcome.rounds).toBe(2);
@@ -131,12 +133,14 @@ describe("shipTask", () => {
     writeFile(root, ".fleet/gates/test.md", `---\nkind: command\nrun: echo run >> ${marks}/runs\n---\n`);
     git(root, "commit", "-qam", "count gate runs");
     writeFile(root, "src/greet.js", "// dirty\n");
-    expect((await ship(repo)).kind).toBe("waiting");
+    // The gate counts its runs in a file outside its checkout: only uncontained can it.
+    const off = { cfg: { sandbox: "off" } };
+    expect((await ship(repo, off)).kind).toBe("waiting");
     git(root, "checkout", "--", "src/greet.js");
     writeFile(root, ".fleet/queue/x.md", "# bookkeeping\n");
     git(root, "add", ".fleet");
     git(root, "commit", "-qm", "fleet bookkeeping");
-    expect((await ship(repo)).kind).toBe("shipped");
+    expect((await ship(repo, off)).kind).toBe("shipped");
     expect(read(marks, "runs")).toBe("run\n");
   });
 

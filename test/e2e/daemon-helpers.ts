@@ -116,7 +116,13 @@ export function e2eFleet(config = "concurrency: 2\n", agentFields = ""): E2EFlee
     writeFileSync(path.join(dir, "behaviour.json"), JSON.stringify({ log, ...b }));
   behave({});
   const rescan = config.includes("rescan:") ? "" : "rescan: 2s\n";
-  writeFile(root, ".fleet/config.md", `---\n${rescan}gates: { implement: [], ship: [] }\n${config}---\n`);
+  // The fake agent reports to the test through agent.log beside it, outside its checkout, which a sandbox
+  // hides: these tests are about the daemon's handling of agents; test/sandbox/ runs them contained.
+  writeFile(
+    root,
+    ".fleet/config.md",
+    `---\n${rescan}sandbox: off\ngates: { implement: [], ship: [] }\n${config}---\n`,
+  );
   for (const name of ["researcher", "planner", "implementer"]) {
     writeFile(
       root,

@@ -1,27 +1,37 @@
 /**
- * The implement phase: the implementer works in the task's worktree on branch `fleet/<id>` (reused
- * across attempts, reset to the branch head first). The coordinator commits whatever the agent left,
- * with a `Fleet-Task` trailer, records the head commit in the run, and hands it to the implement
- * gates: they pass → `ship / ready`; they fail → another attempt with their output as feedback; the
+ * The implement phase: the implementer works in the task's own clone on branch `fleet/<id>` (reused
+ * across attempts, reset to the branch's commit first). The coordinator commits whatever the agent left,
+ * with a `Fleet-Task` trailer, takes the result out as data (src/git/clone.ts `takeResult`), records the
+ * head commit in the run, and hands it to the implement gates: they pass → `ship / ready`; they fail → another attempt with their output as feedback; the
  * reviewer is rate limited → try later, and the next attempt judges the same commit without running
  * the implementer again.
  */
+import path from "node:path";
 import type { AgentRunResult } from "../../agents/types.js";
+import { ResultRefused, takeResult } from "../../git/clone.js";
 import { gitIdentity } from "../../git/repo.js";
 import { gitText } from "../../git/run-git.js";
 import { formatCommitMessage } from "../../git/trailers.js";
-import { commitAll } from "../../git/worktree.js";
 import { addCosts, zeroCost } from "../../lifecycle/cost.js";
 import { buildPrompt } from "../../lifecycle/prompt.js";
+import { runtimePaths } from "../../store/paths.js";
 import { agentLabel } from "../context.js";
 import { runImplementGates } from "../implement-gates.js";
 import type { Job, Landing } from "../job.js";
 import { earlyLanding, failedLanding, resultFields, runAgent } from "../run-agent.js";
-import { baseBranchCommit, implementWorktree } from "./checkout.js";
+import { baseBranchCommit, cloneGit, implementClone } from "./checkout.js";
 import { earlierWork, gatesPendingOn, previousFeedback } from "./context-files.js";
 
-/** Commits what the agent left in `dir`; returns the worktree's head commit afterwards. */
-async function commitLeftovers(job: Job, dir: string): Promise<string> {
+/**
+ * Commits what the agent left in clone `dir` and takes the result into `fleet/<id>` (from `expected`).
+ * @returns the head commit, or a reason the result was refused.
+ */
+async function commitLeftovers(
+  job: Job,
+  dir: string,
+  start: string,
+  expected: string | null,
+): Promise<string | { refused: string }> {
   const message = formatCommitMessage({
     task: job.task.id,
     phase: "implement",
@@ -31,17 +41,40 @@ async function commitLeftovers(job: Job, dir: string): Promise<string> {
     run: job.seq,
     epoch: job.epoch,
   });
-  const who = (await gitIdentity(job.repo.root)) ?? { name: "gitfleet", email: "fleet@localhost" };
-  await commitAll(dir, message, who);
-  return gitText(["rev-parse", "HEAD"], { cwd: dir });
+  const author = (await gitIdentity(job.repo.root)) ?? { name: "gitfleet", email: "fleet@localhost" };
+  try {
+    return await takeResult(job.repo, {
+      branch: `fleet/${job.task.id}`,
+      start,
+      expected,
+      message,
+      author,
+      run: (scratch) => cloneGit(job, dir, [scratch]),
+      scratchRoot: path.join(runtimePaths(job.repo.commonDir).work, "results"),
+    });
+  } catch (err) {
+    if (err instanceof ResultRefused) return { refused: err.message };
+    throw err;
+  }
+}
+
+/** The commit of `refs/heads/<branch>` in the person's clone, or null when there is none. */
+async function branchCommit(job: Job, branch: string): Promise<string | null> {
+  const sha = await gitText(["rev-parse", "--verify", "-q", `refs/heads/${branch}^{commit}`], {
+    cwd: job.repo.root,
+    okCodes: [1],
+  });
+  return sha || null;
 }
 
 /** Runs one implement attempt (and, when the agent finished, the implement gates). */
 export async function runImplement(job: Job): Promise<Landing> {
   const start = job.task.base_commit ?? (await baseBranchCommit(job));
-  const wt = await implementWorktree(job, start);
+  const branch = `fleet/${job.task.id}`;
+  const tip = await branchCommit(job, branch);
+  const wt = await implementClone(job, tip ?? start);
   if (wt.landing) return wt.landing;
-  const pending = gatesPendingOn(job, await gitText(["rev-parse", "HEAD"], { cwd: wt.cwd }));
+  const pending = gatesPendingOn(job, tip ?? start);
   if (pending) {
     job.emit({ event: "gating", detail: `judging ${pending.slice(0, 12)} again: its gates were deferred` });
     return gatedLanding(job, null, { cwd: wt.cwd, head: pending, start });
@@ -58,16 +91,11 @@ export async function runImplement(job: Job): Promise<Landing> {
     acceptance: earlier.acceptance,
     feedback: previousFeedback(job),
   });
-  const r = await runAgent(job, wt.cwd, prompt);
+  const r = await runAgent(job, wt.cwd, prompt, { gitWritable: true });
   if (r.outcome === "aborted" || r.outcome === "blocked") return earlyLanding(job, r) as Landing;
-  const branch = await gitText(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: wt.cwd, okCodes: [1] });
-  if (branch !== `fleet/${job.task.id}`)
-    return failedLanding(
-      job,
-      r,
-      `the agent left the worktree on ${branch || "a detached HEAD"}, not on branch fleet/${job.task.id}`,
-    );
-  const head = await commitLeftovers(job, wt.cwd);
+  const taken = await commitLeftovers(job, wt.cwd, tip ?? start, tip);
+  if (typeof taken !== "string") return failedLanding(job, r, taken.refused);
+  const head = taken;
   const early = earlyLanding(job, r);
   if (early) return { ...early, headCommit: head };
   if (head === start)

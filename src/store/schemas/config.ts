@@ -59,5 +59,10 @@ export const configSchema = z.strictObject({
     })
     .default({ per_attempt_usd: null, per_task_usd: null, per_day_usd: null }),
   prices: z.record(z.string(), priceSchema).default({}),
+  /**
+   * `bwrap`: every agent and gate runs in a bubblewrap sandbox, and none runs where it cannot be made.
+   * `off`: they run uncontained (every run record says so). See docs/security.md.
+   */
+  sandbox: z.enum(["bwrap", "off"]).default("bwrap"),
 });
 export type Config = z.infer<typeof configSchema>;

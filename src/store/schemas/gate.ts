@@ -2,7 +2,11 @@
 import * as z from "zod";
 import { durationSchema } from "./common.js";
 
-const base = { timeout: durationSchema.default(10 * 60_000) };
+const base = {
+  timeout: durationSchema.default(10 * 60_000),
+  /** The gate's processes' network: `none` (loopback only) or `host`. Absent: host for health, none for the rest. */
+  network: z.enum(["none", "host"]).optional(),
+};
 
 export const gateSchema = z.discriminatedUnion("kind", [
   /** Any command line; the repository owner's own config, so a shell is allowed. */

@@ -3,12 +3,13 @@
  * with the job's output dir, transcript and abort signal, and turn how it ended into a
  * {@link Landing} — question first, then the runner's outcome. Phases then read what the agent wrote.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AgentRunResult } from "../agents/types.js";
 import { FleetError } from "../errors.js";
 import type { RunEnd } from "../lifecycle/run-transitions.js";
 import { agentSpec } from "../sandbox/index.js";
+import { OutputRefused, readOutputFile } from "../store/read-output-file.js";
 import type { Job, Landing } from "./job.js";
 import { previousSession } from "./phases/context-files.js";
 
@@ -75,15 +76,12 @@ export async function runAgent(
   });
 }
 
-/** The text of `name` in the job's output dir, or null when the agent did not write it. */
+/**
+ * The text of `name` in the job's output dir, or null when the agent did not write it.
+ * @throws OutputRefused when it is not plain data (see output-file.ts).
+ */
 export function readOutput(job: Job, name: string): string | null {
-  const file = path.join(job.outputDir, name);
-  try {
-    if (!statSync(file).isFile()) return null;
-    return readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
+  return readOutputFile(job.outputDir, name)?.toString("utf8") ?? null;
 }
 
 /** The last `lines` lines of a transcript (at most 16 KiB read), or "" when there is none. */
@@ -145,7 +143,13 @@ export function earlyLanding(job: Job, r: AgentRunResult): Landing | null {
     return { ...fields, end: { kind: "interrupted", reason }, reason };
   }
   if (r.outcome === "finished" || r.outcome === "failed") {
-    const question = readOutput(job, "question.md")?.trim();
+    let question: string | undefined;
+    try {
+      question = readOutput(job, "question.md")?.trim();
+    } catch (err) {
+      if (err instanceof OutputRefused) return failedLanding(job, r, err.message);
+      throw err;
+    }
     if (question)
       return { ...fields, end: { kind: "question", question }, reason: "the agent asked a question" };
   }

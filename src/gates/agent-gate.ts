@@ -10,7 +10,7 @@
  * afterwards so later gates see the candidate as committed.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Runner } from "../agents/types.js";
 import { git } from "../git/run-git.js";
@@ -18,6 +18,7 @@ import { agentHome, agentSpec } from "../sandbox/index.js";
 import { parseFrontmatter } from "../store/frontmatter.js";
 import { runtimePaths } from "../store/paths.js";
 import type { Loaded } from "../store/read-file.js";
+import { OutputRefused, readOutputFile } from "../store/read-output-file.js";
 import type { Agent, RunnerName } from "../store/schemas/agent.js";
 import type { Check } from "../store/schemas/artifacts.js";
 import type { Config } from "../store/schemas/config.js";
@@ -62,9 +63,12 @@ async function diffText(ctx: GateContext): Promise<string> {
 function readReview(dir: string): { verdict: "approve" | "changes"; findings: string } | string {
   let text: string;
   try {
-    text = readFileSync(path.join(dir, "review.md"), "utf8");
-  } catch {
-    return "the reviewer wrote no review.md";
+    const bytes = readOutputFile(dir, "review.md");
+    if (!bytes) return "the reviewer wrote no review.md";
+    text = bytes.toString("utf8");
+  } catch (err) {
+    if (err instanceof OutputRefused) return err.message;
+    throw err;
   }
   try {
     const { data, body } = parseFrontmatter(text);

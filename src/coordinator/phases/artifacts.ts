@@ -4,7 +4,7 @@
  * `approval`, `rejection`, `ship_approval` — are never taken from the agent's frontmatter, so an
  * agent cannot approve its own plan.
  */
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { stringifyFrontmatter } from "../../store/frontmatter.js";
 import {
@@ -15,6 +15,7 @@ import {
   researchPath,
 } from "../../store/paths.js";
 import { type Problem, parseText, validateRecord } from "../../store/read-file.js";
+import { readOutputFile } from "../../store/read-output-file.js";
 import { acceptanceSchema, planSchema, researchSchema } from "../../store/schemas/artifacts.js";
 import { nowTimestamp } from "../../store/schemas/common.js";
 import { LAYOUT } from "../../store/write-records.js";
@@ -86,10 +87,11 @@ function listFiles(dir: string): { ok: true; files: string[] } | { ok: false; re
       if (st.isDirectory()) {
         const err = walk(r);
         if (err) return err;
-      } else if (st.isFile()) {
+      } else if (st.isFile() && st.nlink === 1) {
         files.push(r);
         bytes += st.size;
-      } else return `acceptance/${r} is not a regular file (links are not accepted)`;
+      } else
+        return `acceptance/${r} is not a regular file of its own (symbolic and hard links are not accepted)`;
       if (files.length > MAX_FILES || bytes > MAX_BYTES)
         return `acceptance/ holds more than ${MAX_FILES} files or ${MAX_BYTES / 1024 / 1024} MiB`;
     }
@@ -144,7 +146,7 @@ export function makePlan(job: Job, planText: string, acceptanceText: string, bas
     if (!listed.ok) return listed;
     const target = relativeToRoot(paths.root, acceptanceFilesDir(paths, id));
     for (const f of listed.files)
-      writes.push({ rel: `${target}/${f}`, content: readFileSync(path.join(folder, f)) });
+      writes.push({ rel: `${target}/${f}`, content: readOutputFile(folder, f) ?? Buffer.alloc(0) });
   }
   return { ok: true, writes };
 }

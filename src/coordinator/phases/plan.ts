@@ -7,6 +7,7 @@
 
 import { buildPrompt } from "../../lifecycle/prompt.js";
 import { acceptanceFilesDir, relativeToRoot } from "../../store/paths.js";
+import { OutputRefused } from "../../store/read-output-file.js";
 import type { Job, Landing } from "../job.js";
 import { earlyLanding, failedLanding, readOutput, resultFields, runAgent } from "../run-agent.js";
 import { makePlan } from "./artifacts.js";
@@ -40,8 +41,15 @@ async function planIn(job: Job, cwd: string, base: string): Promise<Landing> {
   const r = await runAgent(job, cwd, prompt);
   const early = earlyLanding(job, r);
   if (early) return early;
-  const planText = readOutput(job, "plan.md");
-  const accText = readOutput(job, "acceptance.md");
+  let planText: string | null;
+  let accText: string | null;
+  try {
+    planText = readOutput(job, "plan.md");
+    accText = readOutput(job, "acceptance.md");
+  } catch (err) {
+    if (err instanceof OutputRefused) return failedLanding(job, r, err.message);
+    throw err;
+  }
   const missing = [planText === null && "plan.md", accText === null && "acceptance.md"].filter(Boolean);
   if (missing.length)
     return failedLanding(
@@ -49,7 +57,13 @@ async function planIn(job: Job, cwd: string, base: string): Promise<Landing> {
       r,
       `the agent exited 0 but wrote no ${missing.join(" and no ")} in $FLEET_OUTPUT_DIR`,
     );
-  const made = makePlan(job, planText ?? "", accText ?? "", base);
+  let made: ReturnType<typeof makePlan>;
+  try {
+    made = makePlan(job, planText ?? "", accText ?? "", base);
+  } catch (err) {
+    if (err instanceof OutputRefused) return failedLanding(job, r, err.message);
+    throw err;
+  }
   if (!made.ok) return failedLanding(job, r, made.reason);
   const auto = job.config.review.plan === "auto";
   return {

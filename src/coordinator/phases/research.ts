@@ -4,6 +4,7 @@
  * task's `base_commit`. Then the task is `plan / ready`.
  */
 import { buildPrompt } from "../../lifecycle/prompt.js";
+import { OutputRefused } from "../../store/read-output-file.js";
 import type { Job, Landing } from "../job.js";
 import { earlyLanding, failedLanding, readOutput, resultFields, runAgent } from "../run-agent.js";
 import { makeResearch } from "./artifacts.js";
@@ -34,7 +35,13 @@ async function researchIn(job: Job, cwd: string, base: string): Promise<Landing>
   const r = await runAgent(job, cwd, prompt);
   const early = earlyLanding(job, r);
   if (early) return early;
-  const text = readOutput(job, "research.md");
+  let text: string | null;
+  try {
+    text = readOutput(job, "research.md");
+  } catch (err) {
+    if (err instanceof OutputRefused) return failedLanding(job, r, err.message);
+    throw err;
+  }
   if (text === null)
     return failedLanding(job, r, "the agent exited 0 but wrote no research.md in $FLEET_OUTPUT_DIR");
   const made = makeResearch(job, text, base);

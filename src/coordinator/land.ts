@@ -6,8 +6,10 @@
  * its own run record, marked `lost-claim`.
  */
 import { backoffAfter } from "../agents/failure-class.js";
+import { makeRedactor, secretValues } from "../agents/redact.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
+import { describeSecretHits, findSecrets } from "../lifecycle/secret-scan.js";
 import { stringifyFrontmatter } from "../store/frontmatter.js";
 import { relativeToRoot, taskPath } from "../store/paths.js";
 import { readRuns } from "../store/read-records.js";
@@ -29,6 +31,33 @@ export interface Landed {
   /** The task's new `phase / status`, when landed. */
   state: string | null;
   commit: string | null;
+}
+
+/**
+ * `landing` with the daemon's secrets kept out of what gets committed: a file to land or a question
+ * holding a secret's value blocks the task instead (naming file, line and variable, never the value),
+ * and the reason and run body are redacted.
+ */
+export function withoutSecrets(landing: Landing, env: NodeJS.ProcessEnv): Landing {
+  const values = secretValues(env);
+  if (values.length === 0) return landing;
+  const files = (landing.writes ?? []).map((w) => ({
+    file: w.rel,
+    text: typeof w.content === "string" ? w.content : w.content.toString("utf8"),
+  }));
+  if (landing.end.kind === "question") files.push({ file: "question.md", text: landing.end.question });
+  const redact = makeRedactor(env);
+  const hits = findSecrets(files, values);
+  if (hits.length > 0) {
+    const reason = describeSecretHits(hits);
+    const { writes: _dropped, replaceDirs: _kept, taskPatch: _patch, ...rest } = landing;
+    return { ...rest, end: { kind: "blocked", reason }, reason, runBody: redact(landing.runBody ?? "") };
+  }
+  return {
+    ...landing,
+    ...(landing.reason ? { reason: redact(landing.reason) } : {}),
+    ...(landing.runBody ? { runBody: redact(landing.runBody) } : {}),
+  };
 }
 
 /** Back-off after a first try-later whose agent did not say how long to wait, ms (it doubles after). */
@@ -62,6 +91,7 @@ export async function landJob(
   now: () => Date,
 ): Promise<Landed> {
   const { repo, paths } = job;
+  landing = withoutSecrets(landing, job.env);
   return withStateLock(repo.commonDir, async () => {
     const at = now();
     const durationMs = landing.durationMs ?? at.getTime() - job.started.getTime();

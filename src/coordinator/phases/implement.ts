@@ -7,13 +7,15 @@
  * the implementer again.
  */
 import path from "node:path";
+import { secretValues } from "../../agents/redact.js";
 import type { AgentRunResult } from "../../agents/types.js";
 import { ResultRefused, takeResult } from "../../git/clone.js";
 import { gitIdentity } from "../../git/repo.js";
-import { gitText } from "../../git/run-git.js";
+import { git, gitText } from "../../git/run-git.js";
 import { formatCommitMessage } from "../../git/trailers.js";
 import { addCosts, zeroCost } from "../../lifecycle/cost.js";
 import { buildPrompt } from "../../lifecycle/prompt.js";
+import { describeSecretHits, findSecretsInDiff } from "../../lifecycle/secret-scan.js";
 import { runtimePaths } from "../../store/paths.js";
 import { agentLabel } from "../context.js";
 import { runImplementGates } from "../implement-gates.js";
@@ -58,6 +60,30 @@ async function commitLeftovers(
   }
 }
 
+/**
+ * Why the change from `from` to `head` may not go on, when its added lines hold the value of one of
+ * the daemon's secrets; the branch is then put back to `expected` (or removed), so no ref keeps it.
+ */
+async function secretsInChange(
+  job: Job,
+  from: string,
+  head: string,
+  expected: string | null,
+): Promise<string | null> {
+  const values = secretValues(job.env);
+  if (values.length === 0 || from === head) return null;
+  const diff = await git(["diff", "-U0", "--no-ext-diff", "--no-textconv", "--no-color", from, head, "--"], {
+    cwd: job.repo.root,
+  });
+  const hits = findSecretsInDiff(diff.stdout, values);
+  if (hits.length === 0) return null;
+  const ref = `refs/heads/fleet/${job.task.id}`;
+  await git(expected ? ["update-ref", ref, expected, head] : ["update-ref", "-d", ref, head], {
+    cwd: job.repo.root,
+  });
+  return describeSecretHits(hits);
+}
+
 /** The commit of `refs/heads/<branch>` in the person's clone, or null when there is none. */
 async function branchCommit(job: Job, branch: string): Promise<string | null> {
   const sha = await gitText(["rev-parse", "--verify", "-q", `refs/heads/${branch}^{commit}`], {
@@ -96,6 +122,8 @@ export async function runImplement(job: Job): Promise<Landing> {
   const taken = await commitLeftovers(job, wt.cwd, tip ?? start, tip);
   if (typeof taken !== "string") return failedLanding(job, r, taken.refused);
   const head = taken;
+  const leak = await secretsInChange(job, tip ?? start, head, tip);
+  if (leak) return { ...resultFields(r), end: { kind: "blocked", reason: leak }, reason: leak };
   const early = earlyLanding(job, r);
   if (early) return { ...early, headCommit: head };
   if (head === start)

@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
 import { indexLockPath, staleIndexLock } from "../git/index-lock.js";
+import { probeSandbox } from "../sandbox/index.js";
 import { isValidId } from "../store/ids.js";
 import { type FleetPaths, relativeToRoot } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
@@ -147,6 +148,10 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
   }
   const configBroken = store.some((p) => p.file === configFile);
   if (!configBroken) out.push(...checkDefinitions(config, configFile, new Set(agents.keys()), gates));
+  if (!configBroken && config.sandbox === "bwrap") {
+    const probe = probeSandbox(process.env);
+    if (!probe.ok) out.push({ file: configFile, field: "sandbox", message: probe.reason, fix: probe.fix });
+  }
 
   const { tasks, problems: taskProblems } = readTasks(paths);
   store.push(...taskProblems);

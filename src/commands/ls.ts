@@ -3,6 +3,8 @@
  * (`readTaskIndex`), so it stays fast on thousands of tasks.
  */
 
+import { readFileSync } from "node:fs";
+import type { FleetPaths } from "../store/paths.js";
 import { PHASES, type Phase, type Status } from "../store/phases.js";
 import type { Problem } from "../store/read-file.js";
 import { readTaskIndex } from "../store/task-cache.js";
@@ -47,6 +49,23 @@ export interface LsResult {
   problems: Problem[];
   /** How many done/dropped tasks were left out (0 with `all` or a `phase` filter). */
   hidden: number;
+  /** config.md's `sandbox:` — `off` means agents and gates run uncontained. */
+  sandbox: "bwrap" | "off";
+}
+
+/**
+ * config.md's `sandbox:`, read as one top-level scalar of its frontmatter rather than through the
+ * config schema, which would load zod on the board's warm path (≈ 115 ms). `bwrap` when the file does
+ * not say `off` or cannot be read: `fleet doctor` judges config.md, the board only shows it.
+ */
+function sandboxSetting(paths: FleetPaths): "bwrap" | "off" {
+  try {
+    const text = readFileSync(paths.config, "utf8");
+    const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1] ?? "";
+    return /^sandbox:[ \t]*["']?off["']?[ \t]*(?:#.*)?$/m.test(front) ? "off" : "bwrap";
+  } catch {
+    return "bwrap";
+  }
 }
 
 const PHASE_RANK = new Map<string, number>(PHASES.map((p, i) => [p, i]));
@@ -100,5 +119,5 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       a.priority - b.priority ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
-  return { tasks: out, problems, hidden };
+  return { tasks: out, problems, hidden, sandbox: sandboxSetting(where.paths) };
 }

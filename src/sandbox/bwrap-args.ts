@@ -3,7 +3,7 @@
  * can be read (and tested) as data. bwrap applies its mount options in order, each on top of the
  * last, so the order here is the policy: the whole system read-only, then fresh `/dev`, `/proc` and
  * `/tmp`, then the hidden paths covered, then the private HOME, then what is shown again read-only,
- * then the writable folders. Flags are bwrap 0.8's (bwrap(1)).
+ * then the writable folders, and last the hidden folders made read-only. Flags are bwrap 0.8's (bwrap(1)).
  */
 import path from "node:path";
 import type { SandboxSpec } from "./spec.js";
@@ -30,6 +30,9 @@ export function bwrapArgs(spec: SandboxSpec, cwd: string): string[] {
   for (const p of byDepth(spec.writable)) args.push("--bind", p, p);
   for (const p of byDepth(spec.readOnlyInsideWritable ?? [])) args.push("--ro-bind", p, p);
   for (const f of spec.home.files) args.push("--ro-bind", f.source, path.join(spec.home.path, f.rel));
+  // Hidden folders end read-only (what is mounted inside them keeps its own mode): a write to the
+  // person's clone fails loudly instead of landing in a scratch copy the agent might mistake for it.
+  for (const p of byDepth(spec.hidden.dirs)) if (p !== spec.home.path) args.push("--remount-ro", p);
   args.push("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try");
   if (spec.network === "none") args.push("--unshare-net");
   args.push("--die-with-parent", "--cap-drop", "ALL", "--chdir", cwd);

@@ -19,7 +19,8 @@ Options:
   --status <status>  only this status: ${STATUSES.join(", ")}
   --all              include done and dropped tasks
   --json             print {tasks: [{id, title, phase, status, priority, file, normalized, updated,
-                     running_ms, agent, daemon_alive, question}], problems: [{file, field, message}], hidden}
+                     running_ms, agent, daemon_alive, question}], problems: [{file, field, message}], hidden,
+                     sandbox: "bwrap" | "off"}
 
 Examples:
   fleet ls
@@ -80,6 +81,8 @@ export async function run(argv: string[]): Promise<number> {
         : 'No tasks yet. Add one with `fleet idea "…"` or a file in .fleet/queue/.',
     );
   if (result.hidden) out.push(`(${result.hidden} done or dropped hidden: --all shows them)`);
+  if (result.sandbox === "off")
+    out.push("sandbox: off — agents and gates run uncontained (.fleet/config.md; see docs/security.md)");
   if (result.problems.length) {
     if (out.length) out.push("");
     out.push(

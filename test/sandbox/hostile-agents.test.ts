@@ -31,7 +31,7 @@ describe("hostile agents in the sandbox (built CLI, real bwrap)", () => {
 
     const r = drain(p);
     expect(r.stderr).not.toContain("blocked");
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
 
     // Every task shipped: the honest part was right, and no attack changed what judged it.
     const paths = fleetPaths(p.root);
@@ -97,6 +97,12 @@ describe("hostile agents in the sandbox (built CLI, real bwrap)", () => {
     });
     expect(everything.stdout).not.toContain("hunter2");
     expect(everything.stdout).not.toContain("do-not-read-me");
+
+    // The gates ran the candidate's poisoned test in a checkout whose .git it could not write.
+    expect(gitOut(p.root, "show", "main:test/poison.test.mjs")).toContain("pwned-gate");
+    expect(existsSync(path.join(p.root, "pwned-gate.txt"))).toBe(false);
+    expect(existsSync(path.join(git, "pwned-gate-fsmonitor"))).toBe(false);
+    expect(existsSync(path.join(git, "fleet", "pwned-gate"))).toBe(false);
 
     // setsid and double forks end with the run; signals reach nothing outside the sandbox.
     expect(evidence(p.root, "escapes-setsid")).toBe("spawned");

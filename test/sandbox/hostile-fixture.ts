@@ -54,6 +54,9 @@ echo "processes: $(ls /proc | grep -c '^[0-9]')" >>"$EV"`,
 setsid sleep 313.5 >/dev/null 2>&1 &
 ( ( nohup sleep 314.5 >/dev/null 2>&1 & ) & )
 echo "spawned" >>"$EV"`,
+  // A test the gates will run: the candidate's code attacks from inside the gate's sandbox.
+  "poisons-gate": `
+cp tools/poison.test.mjs test/poison.test.mjs`,
   // Only the daemon is aimed at (never \`kill -1\`: uncontained, that would end every process of the machine).
   "signals-daemon": `
 for p in $(pgrep -f 'dist/cli/main.js' 2>/dev/null); do kill -9 "$p" 2>>"$EV"; echo "kill $p exit $?" >>"$EV"; done
@@ -72,6 +75,22 @@ ${Object.entries(ATTACKS)
 esac
 exit 0
 `;
+
+/** A test that, run by the gates, tries to reach the person's clone and its own checkout's .git. */
+function poisonTest(root: string): string {
+  const at = (rel: string) => JSON.stringify(path.join(root, rel));
+  return `import { appendFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { test } from "node:test";
+const tryTo = (f) => { try { f(); } catch {} };
+test("poison", () => {
+  tryTo(() => writeFileSync(${at("pwned-gate.txt")}, "x"));
+  tryTo(() => appendFileSync(".git/config", "[core]\\n\\thooksPath = /tmp\\n"));
+  tryTo(() => execFileSync("git", ["config", "core.fsmonitor", "touch " + ${at(".git/pwned-gate-fsmonitor")}]));
+  tryTo(() => writeFileSync(${at(".git/fleet/pwned-gate")}, "x"));
+});
+`;
+}
 
 function idea(id: string): string {
   return `# Attack ${id}
@@ -114,6 +133,7 @@ export function hostileProject(ids: readonly string[]): HostileProject {
   writeFile(root, "ok.js", "not yet\n");
   writeFile(root, "test/smoke.test.mjs", 'import { test } from "node:test";\ntest("smoke", () => {});\n');
   writeFile(root, "tools/hostile.sh", HOSTILE_SH);
+  writeFile(root, "tools/poison.test.mjs", poisonTest(root));
   writeFile(
     root,
     ".fleet/config.md",

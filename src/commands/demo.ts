@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { getRunner } from "../agents/index.js";
 import type { FleetLogEvent } from "../coordinator/job.js";
+import { probeSandbox } from "../sandbox/index.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { findRepo } from "../git/repo.js";
 import { git, gitText } from "../git/run-git.js";
@@ -79,10 +80,21 @@ async function makeProject(dir: string): Promise<void> {
   await run(["commit", "-q", "-m", "textkit: small string helpers, with tests"]);
 }
 
-async function configureFleet(dir: string): Promise<void> {
+/**
+ * Writes the demo's `.fleet/` and commits it. Without a sandbox on this machine the demo — our own
+ * deterministic agent on our own sample project — runs uncontained (`sandbox: off`, said in its config);
+ * no other fleet gets that exception.
+ */
+async function configureFleet(dir: string, sandboxed: boolean): Promise<void> {
   await init({ cwd: dir });
   const fleet = fleetPaths(dir).fleet;
-  for (const [rel, content] of Object.entries(FLEET_SETUP)) writeFileSync(path.join(fleet, rel), content);
+  for (const [rel, content] of Object.entries(FLEET_SETUP)) {
+    const text =
+      rel === "config.md" && !sandboxed
+        ? content.replace("\n---\n", "\n# No sandbox on this machine: the demo's own agent runs uncontained.\nsandbox: off\n---\n")
+        : content;
+    writeFileSync(path.join(fleet, rel), text);
+  }
   await commitFleet(await findRepo(dir), {
     event: {
       task: "fleet",
@@ -125,8 +137,15 @@ export async function demo(opts: DemoOptions): Promise<DemoResult> {
   try {
     opts.onStep(`making a small project in ${dir}: textkit, a string library with a node --test suite`);
     await makeProject(dir);
-    opts.onStep("fleet init, then scripted agents (no model, no network) and five implement gates");
-    await configureFleet(dir);
+    const probe = probeSandbox(opts.env ?? process.env);
+    if (!probe.ok)
+      opts.onStep(
+        `no sandbox on this machine (${probe.reason.replace(/^no sandbox can be made: /, "")}): the demo runs its own agent uncontained; install bubblewrap (sudo apt-get install bubblewrap) to see it contained`,
+      );
+    opts.onStep(
+      `fleet init, then scripted agents (no model, no network) and five implement gates${probe.ok ? ", each in a bubblewrap sandbox" : ""}`,
+    );
+    await configureFleet(dir, probe.ok);
     for (const [id, text] of Object.entries(IDEAS)) {
       writeFileSync(path.join(fleetPaths(dir).queue, `${id}.md`), text);
       await ready({ cwd: dir, id });

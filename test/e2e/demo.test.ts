@@ -29,6 +29,7 @@ describe("fleet demo (built CLI)", () => {
     expect(r.stdout).toContain(
       "demo: approving the plan of title-case on your behalf (fleet approve title-case)",
     );
+    expect(r.stdout).toContain("five implement gates, each in a bubblewrap sandbox");
     expect(r.stdout).toMatch(/add-greet +done \/ ready/);
     expect(r.stdout).toMatch(/implement gates: build ✓ {2}test ✓ {2}review ✓ {2}acceptance ✓ {2}health ✓/);
     expect(r.stdout).toMatch(/title-case +implement \/ failed/);
@@ -41,6 +42,7 @@ describe("fleet demo (built CLI)", () => {
     const title = readTask(paths, "title-case");
     if (!greet?.ok || !title?.ok) throw new Error("the demo's tasks do not load");
     expect(greet.task.record).toMatchObject({ phase: "done", attempts: { implement: 2, ship: 1 } });
+    expect(readRuns(paths, "add-greet").every((run) => run.record.sandbox === "bwrap")).toBe(true);
     // The two tasks run side by side, so title-case's last commits may come after the ship:
     // find the squash by its trailers rather than by its place on main.
     const merged = gitOut(
@@ -101,10 +103,14 @@ describe("fleet demo (built CLI)", () => {
     rmSync(kept, { recursive: true, force: true });
   });
 
-  it("removes its directory unless --keep", () => {
+  it("removes its directory unless --keep; without a sandbox it runs its own agent uncontained and says so", () => {
     const tmp = tempDir("fleet-demo-parent-");
-    const r = runFleet(tmp, ["demo"], { TMPDIR: tmp });
+    const r = runFleet(tmp, ["demo"], { TMPDIR: tmp, FLEET_BWRAP: "/nonexistent/bwrap" });
     expect(r.code).toBe(0);
+    const notice = r.stdout.split("\n").filter((l) => l.includes("no sandbox on this machine"));
+    expect(notice).toEqual([
+      "demo: no sandbox on this machine (bubblewrap (/nonexistent/bwrap) is not installed): the demo runs its own agent uncontained; install bubblewrap (sudo apt-get install bubblewrap) to see it contained",
+    ]);
     expect(r.stdout).toContain("The project directory was removed");
     const made = /making a small project in (\S+):/.exec(r.stdout)?.[1] ?? "";
     expect(made.startsWith(tmp)).toBe(true);

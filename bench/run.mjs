@@ -69,6 +69,7 @@ try {
   } catch (err) {
     if (err.code !== "ENOENT") throw err;
   }
+  await (await import(path.join(here, "sandbox.mjs"))).benchSandbox();
 } finally {
   execFileSync("rm", ["-rf", root]);
 }

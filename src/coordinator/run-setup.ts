@@ -1,8 +1,8 @@
 /**
  * `setup` from config.md (e.g. `npm ci`), run once in every fresh checkout the fleet makes. It is the
- * repository owner's own command line, so it runs through `/bin/sh -c` with the daemon's environment,
- * like a command gate — and it runs before any agent touched the checkout, but on the candidate's or
- * base's files (a `postinstall` script is theirs), so it runs in the sandbox with the network. It gets its own process
+ * repository owner's own command line, so it runs through `/bin/sh -c`, like a command gate — before
+ * any agent touched the checkout, but on the base's files (a `postinstall` script is the project's), so
+ * it runs in the sandbox with the network and {@link SETUP_ENV} of the daemon's environment. It gets its own process
  * group (killed whole on abort or timeout, recorded for crash recovery); its output goes to the run's
  * transcript.
  */
@@ -14,6 +14,12 @@ export interface SetupResult {
   ok: boolean;
   reason: string | null;
 }
+
+/**
+ * Variables setup may see from the daemon's environment: it runs the project's install scripts (a
+ * `postinstall` of the candidate's), so none of the daemon's secrets.
+ */
+export const SETUP_ENV = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "TMPDIR"] as const;
 
 /** Wall-clock limit of setup, ms. */
 export const SETUP_TIMEOUT_MS = 20 * 60_000;
@@ -34,7 +40,10 @@ export async function runSetup(
   },
 ): Promise<SetupResult> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
+  for (const name of SETUP_ENV) {
+    const value = opts.env[name];
+    if (value !== undefined) env[name] = value;
+  }
   const r = await spawnProcess({
     shellCommand: command,
     cwd,

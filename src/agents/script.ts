@@ -26,10 +26,23 @@ const exited = (code: number): Ending => ({
   aborted: false,
 });
 
-/** Plays the script for one attempt. Never rejects for the script's behaviour; an invalid script is `blocked`. */
+/**
+ * Plays the script for one attempt: in its sandbox, as a process of its own (script-contained.ts), when
+ * `req.sandbox` is set; else here, in-process. Never rejects for the script's behaviour; an invalid
+ * script is `blocked`.
+ */
 export async function runScriptAgent(req: AgentRunRequest): Promise<AgentRunResult> {
-  const started = performance.now();
+  if (req.sandbox) return (await import("./script-contained.js")).runScriptContained(req);
   await prepareAttemptFiles(req);
+  return playScript(req, { stateDir: path.dirname(req.logFile) });
+}
+
+/**
+ * Plays the script in this process, its transcript appended to `req.logFile`; `stateDir` keeps what
+ * must outlive the attempt (which questions were asked). The attempt's files must exist.
+ */
+export async function playScript(req: AgentRunRequest, opts: { stateDir: string }): Promise<AgentRunResult> {
+  const started = performance.now();
   const capture = new OutputCapture({ logFile: req.logFile });
   capture.note(
     `=== ${new Date().toISOString()} ${transcriptHeader(req, `script ${req.agent.script ?? "generic"}`)}`,
@@ -72,7 +85,7 @@ export async function runScriptAgent(req: AgentRunRequest): Promise<AgentRunResu
     if (stopped) return finish(stopped);
   }
   try {
-    if (step.question && (await askOnce(req, step.question))) {
+    if (step.question && (await askOnce(req, opts.stateDir, step.question))) {
       await writeInside(req.outputDir, "question.md", `${step.question.trim()}\n`);
       say(`asked: ${step.question.trim()}`);
       if (step.say) say(step.say);
@@ -165,11 +178,12 @@ async function pause(ms: number, req: AgentRunRequest, started: number): Promise
 }
 
 /**
- * True the first time this task asks `question` in this phase; remembered in a file beside the log
- * (the runtime dir, never committed), so a resumed task goes on instead of asking again.
+ * True the first time this task asks `question` in this phase; remembered in a file in `stateDir` (beside
+ * the log in-process, the task's private HOME in the sandbox; never committed), so a resumed task goes
+ * on instead of asking again.
  */
-async function askOnce(req: AgentRunRequest, question: string): Promise<boolean> {
-  const file = path.join(path.dirname(req.logFile), `.script-asked-${req.taskId}.json`);
+async function askOnce(req: AgentRunRequest, stateDir: string, question: string): Promise<boolean> {
+  const file = path.join(stateDir, `.script-asked-${req.taskId}.json`);
   let asked: string[] = [];
   try {
     asked = JSON.parse(await readFile(file, "utf8")) as string[];
@@ -178,6 +192,7 @@ async function askOnce(req: AgentRunRequest, question: string): Promise<boolean>
   }
   const key = `${req.phase}: ${question.trim()}`;
   if (asked.includes(key)) return false;
+  await mkdir(stateDir, { recursive: true });
   await writeFile(file, JSON.stringify([...asked, key]));
   return true;
 }

@@ -12,6 +12,7 @@ export {
   isInside,
   type NetworkMode,
   type ProcessNeeds,
+  packageRoot,
   type SandboxPolicy,
   type SandboxSpec,
   sandboxPolicy,

@@ -1,55 +1,48 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { tempDir, writeFile } from "../helpers/temp-repo.js";
+import { writeFile } from "../helpers/temp-repo.js";
 import { commitFiles, gateProject, judge, someChange } from "./fixture.js";
 
-/** A real HTTP service: answers `STATUS` on /health once `deployed.txt` exists (if asked to wait for it). */
+/**
+ * A real HTTP service: answers `STATUS` on /health once `deployed.txt` exists (if asked to wait for it),
+ * with a helper child. Both carry a marker in their argv, so the test sees from outside the gate's
+ * sandbox (whose PID namespace has pids of its own) that neither is left running.
+ */
 const SERVER = `import { createServer } from "node:http";
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-const [pidFile, status, needsDeploy] = process.argv.slice(2);
-const helper = spawn("sleep", ["300"], { stdio: "ignore" });
-writeFileSync(pidFile, \`\${process.pid} \${helper.pid}\`);
+import { existsSync } from "node:fs";
+const [marker, status, needsDeploy] = process.argv.slice(2);
+spawn("sleep", [marker], { stdio: "ignore" });
 createServer((req, res) => {
   const ok = req.url === "/health" && (needsDeploy !== "deploy" || existsSync("deployed.txt"));
   res.writeHead(ok ? Number(status) : 404).end("hi");
 }).listen(Number(process.env.PORT), "127.0.0.1");
 `;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+function running(marker: string): boolean {
+  return spawnSync("pgrep", ["-f", marker.replace(".", "\\.")]).status === 0;
 }
 
-async function gone(pids: number[]): Promise<boolean> {
-  for (let i = 0; i < 200 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 25));
-  return !pids.some(alive);
+async function gone(marker: string): Promise<boolean> {
+  for (let i = 0; i < 200 && running(marker); i++) await new Promise((r) => setTimeout(r, 25));
+  return !running(marker);
 }
 
 async function healthProject(status: number, extra = "") {
   const project = await gateProject();
-  const pidFile = path.join(tempDir(), "service.pid");
+  const marker = `300.${String(Math.random()).slice(2, 12)}`;
   const candidate = commitFiles(project.root, project.base, { "server.mjs": SERVER });
   writeFile(
     project.root,
     ".fleet/gates/health.md",
-    `---\nkind: health\nstart: node server.mjs ${pidFile} ${status} ${extra}\nurl: http://127.0.0.1:{port}/health\nexpect: 200\nready_timeout: 2s\n---\n`,
+    `---\nkind: health\nstart: node server.mjs ${marker} ${status} ${extra}\nurl: http://127.0.0.1:{port}/health\nexpect: 200\nready_timeout: 2s\n---\n`,
   );
-  return { ...project, candidate, pidFile };
-}
-
-function pids(pidFile: string): number[] {
-  return readFileSync(pidFile, "utf8").split(" ").map(Number);
+  return { ...project, candidate, marker };
 }
 
 describe("health gate", () => {
   it("starts the service on a free port, gets 200, and stops it with its children", async () => {
-    const { repo, base, candidate, pidFile } = await healthProject(200);
+    const { repo, base, candidate, marker } = await healthProject(200);
     const report = await judge(repo, {
       names: ["health"],
       candidate,
@@ -58,11 +51,11 @@ describe("health gate", () => {
     });
     expect(report.outcome).toBe("passed");
     expect(report.results[0]?.output_tail).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/health: .*HTTP 200/);
-    expect(await gone(pids(pidFile))).toBe(true);
+    expect(await gone(marker)).toBe(true);
   });
 
   it("fails when the service answers another status until ready_timeout, and still stops it", async () => {
-    const { repo, base, candidate, pidFile } = await healthProject(503);
+    const { repo, base, candidate, marker } = await healthProject(503);
     const report = await judge(repo, {
       names: ["health"],
       candidate,
@@ -71,7 +64,7 @@ describe("health gate", () => {
     });
     expect(report.outcome).toBe("failed");
     expect(report.feedback).toMatch(/did not answer 200 within 2 s .*last answer: HTTP 503/);
-    expect(await gone(pids(pidFile))).toBe(true);
+    expect(await gone(marker)).toBe(true);
   });
 
   it("fails at once when the service exits before answering", async () => {
@@ -93,7 +86,7 @@ describe("health gate", () => {
   });
 
   it("runs a deploy command gate before probing", async () => {
-    const { root, repo, base, candidate, pidFile } = await healthProject(200, "deploy");
+    const { root, repo, base, candidate, marker } = await healthProject(200, "deploy");
     writeFile(root, ".fleet/gates/deploy.md", "---\nkind: command\nrun: echo preview > deployed.txt\n---\n");
     const without = await judge(repo, {
       names: ["health"],
@@ -110,6 +103,6 @@ describe("health gate", () => {
       label: "d2",
     });
     expect(report.outcome).toBe("passed");
-    expect(await gone(pids(pidFile))).toBe(true);
+    expect(await gone(marker)).toBe(true);
   });
 });

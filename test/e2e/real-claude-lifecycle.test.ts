@@ -100,6 +100,9 @@ describe("a task from idea to shipped with the real claude CLI", () => {
     expect(gitOut(root, "show", "main:src/greet.js")).toBe(GREET_DONE.trimEnd());
     expect(server.exhausted).toBe(0);
 
+    // claude ran inside the fleet's sandbox, in every phase, and so did the gates.
+    expect(runRecords(root).every((r) => r.sandbox === "bwrap")).toBe(true);
+
     // Every agent run records the cost the CLI itself reported, and the task adds them all up.
     const runs = runRecords(root).filter((r) => r.runner === "claude-code");
     expect(runs.map((r) => r.phase)).toEqual(["research", "plan", "implement"]);

@@ -111,6 +111,53 @@ export async function benchSandbox({ runs = 21 } = {}) {
     }
     const w = median(wt);
     const c = median(cl);
+    // What an open clone adds per attempt: the sandboxed reset, then commit and bundle, fetch and checks.
+    const { ensureOpenClone, containedGit, takeResult } = await dist("git/clone.js");
+    const { probeSandbox, sandboxPolicy, specFor } = await dist("sandbox/index.js");
+    const probe = probeSandbox();
+    const repo = { root, commonDir };
+    const open = path.join(root, "..", `${path.basename(root)}-open`);
+    const logFile = path.join(open, "..", `${path.basename(root)}-open.log`);
+    const policy = probe.ok
+      ? sandboxPolicy({
+          bwrap: probe.bwrap,
+          root,
+          commonDir,
+          workRoot: path.join(open, "..", "w", "r"),
+          env: process.env,
+        })
+      : { mode: "off" };
+    const runIn = (extra) =>
+      containedGit(open, {
+        sandbox: specFor(policy, {
+          writable: [open, ...extra],
+          readOnly: [path.join(commonDir, "objects")],
+          network: "none",
+        }),
+        logFile,
+      });
+    await ensureOpenClone(repo, open, "fleet/bench", sha, runIn([]));
+    const attempts = [];
+    let tip = null;
+    for (let i = 0; i < 5; i++) {
+      const start = process.hrtime.bigint();
+      await ensureOpenClone(repo, open, "fleet/bench", tip ?? sha, runIn([]));
+      writeFileSync(path.join(open, "d0", "f0.txt"), `attempt ${i}\n`);
+      tip = await takeResult(repo, {
+        branch: "fleet/bench",
+        start: tip ?? sha,
+        expected: tip,
+        message: `attempt ${i}`,
+        author: { name: "b", email: "b@b" },
+        run: (scratch) => runIn([scratch]),
+        scratchRoot: path.join(open, "..", "results"),
+      });
+      attempts.push(ms(start));
+    }
+    rmSync(open, { recursive: true, force: true });
+    console.log(
+      `${"attempt in an open clone: reset + take result".padEnd(44)} median ${median(attempts).toFixed(0).padStart(5)} ms   (sandboxed reset, commit, bundle, fetch, checks; 10k files)`,
+    );
     console.log(
       `${"checkout: own clone vs git worktree (10k files)".padEnd(44)} median ${c.toFixed(0).padStart(5)} ms vs ${w.toFixed(0)} ms = ${(c / w).toFixed(2)}×   (target ≤ 2×)`,
     );

@@ -76,7 +76,7 @@ export interface GatesReport {
   reason: string | null;
 }
 
-const IMPLICIT: Record<string, Gate> = { acceptance: { kind: "acceptance", timeout: 10 * 60_000 } };
+const IMPLICIT: Record<string, Gate> = { acceptance: { kind: "acceptance", timeout: 10 * 60_000, env: {} } };
 
 function result(gate: string, kind: string, outcome: Partial<GateResult>): GateResult {
   return {
@@ -221,7 +221,7 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
         checkout,
         baseCommit: opts.base,
         fleetCommit: opts.fleetFrom ?? opts.base,
-        env,
+        env: { ...env, ...gate.env, FLEET_TASK_ID: taskId },
         logFile: logFor(name),
         signal: opts.signal,
         onSpawn: opts.onSpawn,

@@ -25,7 +25,7 @@ import type { Config } from "../store/schemas/config.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
-import { forgetGatePass, gateFingerprint, readGatePass, writeGatePass } from "./ship-cache.js";
+import { findGatePass, forgetGatePass, rememberGatePass } from "./ship-cache.js";
 import { commitTree, moveBranch, squashOnto } from "./ship-merge.js";
 import { shipHoldReason } from "./ship-review.js";
 
@@ -176,8 +176,7 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
     if (hold && !input.shipApproved)
       return { kind: "held", reason: `waits for \`fleet approve ${task.id}\`: ${hold}` };
 
-    const fingerprint = await gateFingerprint(repo, squash.commit, task.id);
-    const passed = readGatePass(repo, task.id, fingerprint, config.gates.ship);
+    const passed = await findGatePass(repo, task.id, squash.commit, config.gates.ship);
     if (passed) {
       if (gates.length === 0) gates = passed.results;
     } else {
@@ -211,7 +210,7 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
           gates,
         };
       }
-      await writeGatePass(repo, task.id, { fingerprint, names: config.gates.ship, results: gates });
+      rememberGatePass(repo, task.id, { judged: squash.commit, names: config.gates.ship, results: gates });
     }
 
     await moveBranch(repo, branch, tip, squash.commit, worktree);

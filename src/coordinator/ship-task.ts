@@ -26,7 +26,7 @@ import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
 import { findGatePass, forgetGatePass, rememberGatePass } from "./ship-cache.js";
-import { commitTree, moveBranch, squashOnto } from "./ship-merge.js";
+import { commitTree, holdsJudgedChange, moveBranch, squashOnto } from "./ship-merge.js";
 import { shipHoldReason } from "./ship-review.js";
 
 /** What a ship needs. */
@@ -36,6 +36,11 @@ export interface ShipInput {
   task: Task;
   /** Names the gate logs (`<seq>-ship`). */
   label: string;
+  /**
+   * The commit the implement gates passed (the last implement run that finished), or null when no run
+   * record names one. The branch must still hold exactly that change (see `holdsJudgedChange`).
+   */
+  judged: string | null;
   /** True when the change already has a current ship approval (see `hasShipApproval`). */
   shipApproved: boolean;
   agentGate?: GateRunner | undefined;
@@ -139,6 +144,8 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
   }
   let tip = await refOf(repo, `refs/heads/${branch}`);
   if (!tip) return { kind: "blocked", reason: `branch ${branch} does not exist: nothing to ship`, gates: [] };
+  const moved = await movedSinceGates(repo, branch, tip, input.judged);
+  if (moved) return moved;
   let baseTip = await refOf(repo, `refs/heads/${base}`);
   if (!baseTip) return { kind: "blocked", reason: `the base branch ${base} does not exist`, gates: [] };
   const [worktree = null] = await worktreesOnBranch(repo, branch);
@@ -241,6 +248,26 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
     kind: "waiting",
     reason: `${base} kept moving during ${MAX_ROUNDS} rebases; trying again later`,
     gates,
+  };
+}
+
+/** A failure back to implement when `tip` is not the change the implement gates passed, else null. */
+async function movedSinceGates(
+  repo: Repo,
+  branch: string,
+  tip: string,
+  judged: string | null,
+): Promise<ShipEnd | null> {
+  if (judged && (await holdsJudgedChange(repo, tip, judged))) return null;
+  const reason = judged
+    ? `${branch} is at ${tip.slice(0, 12)}, not at ${judged.slice(0, 12)} where the implement gates passed: it moved after them`
+    : `no implement run records the commit its gates passed for ${branch}`;
+  return {
+    kind: "failed",
+    outcome: "rejected",
+    reason: `at ship: ${reason}`,
+    feedback: `Shipping stopped: ${reason}. Only the commit the implement gates judged can ship; the gates judge the branch again.`,
+    gates: [],
   };
 }
 

@@ -41,6 +41,11 @@ export interface ShipInput {
    * record names one. The branch must still hold exactly that change (see `holdsJudgedChange`).
    */
   judged: string | null;
+  /**
+   * Why the plan approval does not cover the acceptance files at `commit` (each base tip the ship
+   * gates run with), or null; checked before every round of ship gates. Default: never a problem.
+   */
+  approvalProblem?: (commit: string) => Promise<string | null>;
   /** True when the change already has a current ship approval (see `hasShipApproval`). */
   shipApproved: boolean;
   agentGate?: GateRunner | undefined;
@@ -183,6 +188,8 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
     if (hold && !input.shipApproved)
       return { kind: "held", reason: `waits for \`fleet approve ${task.id}\`: ${hold}` };
 
+    const unapproved = await input.approvalProblem?.(baseTip);
+    if (unapproved) return { kind: "blocked", reason: unapproved, gates };
     const passed = await findGatePass(repo, task.id, squash.commit, config.gates.ship);
     if (passed) {
       if (gates.length === 0) gates = passed.results;

@@ -105,8 +105,6 @@ function shipEndLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
 
 /** The ship executor: the merge queue of one for `job.task`. */
 export async function runShip(job: Job): Promise<Landing> {
-  const problem = approvalProblem(job);
-  if (problem) return { end: { kind: "blocked", reason: problem }, reason: problem };
   const plan = readPlan(job.paths, job.task.id);
   const implemented = lastImplemented(job);
   const outcome = await shipTask({
@@ -115,6 +113,7 @@ export async function runShip(job: Job): Promise<Landing> {
     task: job.task,
     label: `${String(job.seq).padStart(3, "0")}-ship`,
     judged: implemented.head,
+    approvalProblem: (commit) => approvalProblem(job, commit),
     shipApproved: hasShipApproval(plan?.record ?? null, implemented.finished),
     agentGate: reviewerFor(job),
     parentEnv: job.env,

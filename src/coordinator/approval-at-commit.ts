@@ -2,17 +2,16 @@
  * The plan approval checked against exactly the files that will run: the plan, the acceptance file
  * and every file under `acceptance/<id>/` as they are in one commit — the commit whose `.fleet/` the
  * acceptance gate restores (the base branch's tip) — not as they are in the person's work tree.
- * Those files are written from git's objects into a private temporary folder (through a private
- * index, so nothing of the person's is touched) and hashed by the same code as `fleet approve`.
+ * Those files are read from git's objects (`withFleetFilesAt`) and hashed by the same code as
+ * `fleet approve`.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import path from "node:path";
 import { readApprovalInputs } from "../commands/approval-inputs.js";
 import type { Repo } from "../git/repo.js";
-import { git, gitText } from "../git/run-git.js";
+import { gitText } from "../git/run-git.js";
 import { approvalState } from "../lifecycle/approval-hash.js";
 import { assertValidId } from "../store/ids.js";
-import { fleetPaths, runtimePaths } from "../store/paths.js";
+import { fleetPaths } from "../store/paths.js";
+import { withFleetFilesAt } from "./fleet-at-commit.js";
 
 /** Why the approval does not cover the files at a commit, and which of them changed since it. */
 export interface ApprovalAtCommitProblem {
@@ -65,44 +64,24 @@ export async function approvalProblemAt(
   commit: string,
   id: string,
 ): Promise<ApprovalAtCommitProblem | null> {
-  const tmpRoot = path.join(runtimePaths(repo.commonDir).dir, "tmp");
-  mkdirSync(tmpRoot, { recursive: true });
-  const dir = mkdtempSync(path.join(tmpRoot, "approval-"));
-  try {
-    const env = { GIT_INDEX_FILE: path.join(dir, "index"), GIT_LITERAL_PATHSPECS: "1" };
-    const tree = path.join(dir, "tree");
-    await git(["read-tree", "--empty"], { cwd: repo.root, env });
-    const hasFleet = await gitText(["ls-tree", "--name-only", commit, "--", ".fleet"], { cwd: repo.root });
-    if (hasFleet !== "") {
-      await git(["read-tree", "--prefix=.fleet/", `${commit}:.fleet`], { cwd: repo.root, env });
-      const files = await gitText(["ls-files", "-z", "--", ...approvalPaths(id)], { cwd: repo.root, env });
-      const list = files.split("\0").filter(Boolean);
-      if (list.length > 0) {
-        await git(["checkout-index", "-f", "-q", `--prefix=${tree}/`, "--", ...list], {
-          cwd: repo.root,
-          env,
-        });
-      }
-    }
-    const inputs = readApprovalInputs(fleetPaths(tree), id);
-    const at = commit.slice(0, 12);
-    if (inputs.sha256 === null) {
-      const paths = await changedCovered(repo, null, commit, id);
-      return { reason: `the plan or acceptance of ${id} is missing or invalid at ${at}`, paths };
-    }
-    const state = approvalState(inputs.plan?.record.approval, inputs.sha256);
-    if (state === "valid") return null;
-    const approved = await lastApprovalCommit(repo, commit, id);
-    const paths = await changedCovered(repo, approved, commit, id);
-    const where = paths.length > 0 ? `: ${paths.join(", ")}` : "";
-    return {
-      reason:
-        state === "none"
-          ? `the plan of ${id} has no approval at ${at}`
-          : `the plan or acceptance of ${id} at ${at} is not what was approved${where}: \`fleet approve ${id}\` again`,
-      paths,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const inputs = await withFleetFilesAt(repo, commit, approvalPaths(id), (root) =>
+    readApprovalInputs(fleetPaths(root), id),
+  );
+  const at = commit.slice(0, 12);
+  if (inputs.sha256 === null) {
+    const paths = await changedCovered(repo, null, commit, id);
+    return { reason: `the plan or acceptance of ${id} is missing or invalid at ${at}`, paths };
   }
+  const state = approvalState(inputs.plan?.record.approval, inputs.sha256);
+  if (state === "valid") return null;
+  const approved = await lastApprovalCommit(repo, commit, id);
+  const paths = await changedCovered(repo, approved, commit, id);
+  const where = paths.length > 0 ? `: ${paths.join(", ")}` : "";
+  return {
+    reason:
+      state === "none"
+        ? `the plan of ${id} has no approval at ${at}`
+        : `the plan or acceptance of ${id} at ${at} is not what was approved${where}: \`fleet approve ${id}\` again`,
+    paths,
+  };
 }

@@ -11,8 +11,9 @@ import type { GateRunner } from "../gates/run-gates.js";
 import { runGates } from "../gates/run-gates.js";
 import { gitText } from "../git/run-git.js";
 import { zeroCost } from "../lifecycle/cost.js";
-import { readAcceptance, readAgents, readPlan } from "../store/read-records.js";
+import { readAcceptance, readPlan } from "../store/read-records.js";
 import type { Cost } from "../store/schemas/common.js";
+import type { Gate } from "../store/schemas/gate.js";
 import type { GateResult } from "../store/schemas/run.js";
 import { approvalProblemAt } from "./approval-at-commit.js";
 import type { Job } from "./job.js";
@@ -49,7 +50,7 @@ export interface ImplementGatesResult {
 /** The reviewer gate runner for `job`'s task (it judges whatever commit the gate checkout holds). */
 export function reviewerFor(job: Job): GateRunner {
   return agentGateRunner({
-    agents: readAgents(job.paths),
+    agents: job.definitions.agents,
     getRunner: job.getRunner,
     title: job.task.title,
     taskBody: job.taskBody,
@@ -71,6 +72,11 @@ export function reviewerFor(job: Job): GateRunner {
 export async function approvalProblem(job: Job, commit: string): Promise<string | null> {
   if (job.config.review.plan === "auto") return null;
   return (await approvalProblemAt(job.repo, commit, job.task.id))?.reason ?? null;
+}
+
+/** The job's gate definitions by name, as its definitions commit holds them. */
+export function gatesOf(job: Job): Map<string, Gate> {
+  return new Map([...job.definitions.gates].map(([name, loaded]) => [name, loaded.record]));
 }
 
 /** The base branch's tip, or null when it does not exist. */
@@ -115,6 +121,7 @@ export async function runImplementGates(input: ImplementGatesInput): Promise<Imp
     taskId: job.task.id,
     names: job.config.gates.implement,
     config: job.config,
+    gates: gatesOf(job),
     candidate: headCommit,
     base: forkPoint,
     fleetFrom: tip,

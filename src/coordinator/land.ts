@@ -46,6 +46,7 @@ function jobRun(job: Job): Run {
     epoch: job.epoch,
     started: job.started,
     log: job.log.rel,
+    definitions: job.definitions.commit,
   });
 }
 

@@ -36,6 +36,8 @@ export function startedRun(fields: {
   epoch: number;
   started: Date;
   log: string;
+  /** The commit the run's config, agents and gates come from, or null. */
+  definitions?: string | null;
 }): Run {
   return {
     task: fields.task,
@@ -57,6 +59,7 @@ export function startedRun(fields: {
     session_id: null,
     cost: { usd: null, input_tokens: null, output_tokens: null },
     gates: [],
+    definitions: fields.definitions ?? null,
   };
 }
 

@@ -22,6 +22,7 @@ import { assertValidId } from "../store/ids.js";
 import { runtimePaths } from "../store/paths.js";
 import type { Cost } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
+import type { Gate } from "../store/schemas/gate.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
@@ -49,6 +50,8 @@ export interface ShipInput {
   /** True when the change already has a current ship approval (see `hasShipApproval`). */
   shipApproved: boolean;
   agentGate?: GateRunner | undefined;
+  /** Gate definitions by name (the job's definitions commit); default: runGates' own. */
+  gates?: Map<string, Gate> | undefined;
   parentEnv: NodeJS.ProcessEnv;
   signal?: AbortSignal | undefined;
   onSpawn?: ((pgid: number) => void) | undefined;
@@ -204,6 +207,7 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
         base: baseTip,
         label: round === 1 ? input.label : `${input.label}-${round}`,
         agentGate: input.agentGate,
+        ...(input.gates ? { gates: input.gates } : {}),
         parentEnv: input.parentEnv,
         signal: input.signal,
         onSpawn: input.onSpawn,

@@ -8,7 +8,7 @@
  */
 import { readPlan, readRuns } from "../store/read-records.js";
 import { nowTimestamp } from "../store/schemas/common.js";
-import { approvalProblem, reviewerFor } from "./implement-gates.js";
+import { approvalProblem, gatesOf, reviewerFor } from "./implement-gates.js";
 import type { Job, Landing } from "./job.js";
 import { hasShipApproval } from "./ship-review.js";
 import { type ShipOutcome, shipTask } from "./ship-task.js";
@@ -113,6 +113,7 @@ export async function runShip(job: Job): Promise<Landing> {
     task: job.task,
     label: `${String(job.seq).padStart(3, "0")}-ship`,
     judged: implemented.head,
+    gates: gatesOf(job),
     approvalProblem: (commit) => approvalProblem(job, commit),
     shipApproved: hasShipApproval(plan?.record ?? null, implemented.finished),
     agentGate: reviewerFor(job),

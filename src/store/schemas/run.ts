@@ -54,6 +54,8 @@ export const runSchema = z.looseObject({
   session_id: z.string().nullable().default(null),
   cost: costSchema.default({ usd: null, input_tokens: null, output_tokens: null }),
   gates: z.array(gateResultSchema).default([]),
+  /** The commit this run's config, agents and gates were read from (the base tip when claimed). */
+  definitions: z.string().nullable().default(null),
 });
 export type Run = z.infer<typeof runSchema>;
 
@@ -77,4 +79,5 @@ export const RUN_KEY_ORDER = [
   "session_id",
   "cost",
   "gates",
+  "definitions",
 ] as const;

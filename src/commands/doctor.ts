@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
 import { indexLockPath, staleIndexLock } from "../git/index-lock.js";
+import { workTreeDrift } from "../git/work-tree-drift.js";
 import { isValidId } from "../store/ids.js";
 import { type FleetPaths, relativeToRoot } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
@@ -108,6 +109,27 @@ function scanTaskFolder(
     if (!isDir) ids.push(id);
   }
   return ids;
+}
+
+/** The work tree parting from what the daemon uses: HEAD off `base`, uncommitted definitions. */
+function driftProblems(paths: FleetPaths, base: string): DoctorProblem[] {
+  const drift = workTreeDrift(paths.root, base);
+  const out: DoctorProblem[] = [];
+  if (drift.head !== base)
+    out.push({
+      file: relativeToRoot(paths.root, paths.config),
+      field: "base",
+      message: `HEAD is on ${drift.head ? `branch ${drift.head}` : "a detached commit"}, not on the base branch ${base}: the daemon works on ${base} and ships to it, so this work tree does not show its state`,
+      fix: `Run \`git switch ${base}\`, or set \`base:\` in config.md to the branch you mean and commit it.`,
+    });
+  for (const file of drift.changed)
+    out.push({
+      file,
+      field: null,
+      message: `differs from ${base} (${(drift.tip ?? "").slice(0, 12)}): the daemon reads config, agents and gates from ${base}'s tip, so this edit does not apply until it is committed there`,
+      fix: `Commit it on ${base} (\`git add ${file} && git commit\`), or drop the edit (\`git checkout ${base} -- ${file}\`).`,
+    });
+  return out;
 }
 
 /**
@@ -238,6 +260,7 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
         });
     }
   }
+  out.push(...driftProblems(paths, config.base));
   const lock = staleIndexLock(await indexLockPath({ root: paths.root, commonDir }), Date.now());
   if (lock)
     out.push({

@@ -3,7 +3,9 @@
  * (`readTaskIndex`), so it stays fast on thousands of tasks.
  */
 
+import { describeDrift, workTreeDrift } from "../git/work-tree-drift.js";
 import { PHASES, type Phase, type Status } from "../store/phases.js";
+import { readBaseName } from "../store/read-base-name.js";
 import type { Problem } from "../store/read-file.js";
 import { readTaskIndex } from "../store/task-cache.js";
 import { locateFleet } from "./locate.js";
@@ -47,6 +49,11 @@ export interface LsResult {
   problems: Problem[];
   /** How many done/dropped tasks were left out (0 with `all` or a `phase` filter). */
   hidden: number;
+  /**
+   * Where the work tree parts from what the daemon uses (HEAD off `base`, uncommitted config, agents
+   * or gates), one sentence each; [] when it does not.
+   */
+  notices: string[];
 }
 
 const PHASE_RANK = new Map<string, number>(PHASES.map((p, i) => [p, i]));
@@ -100,5 +107,6 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       a.priority - b.priority ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
-  return { tasks: out, problems, hidden };
+  const notices = describeDrift(workTreeDrift(where.paths.root, readBaseName(where.paths)));
+  return { tasks: out, problems, hidden, notices };
 }

@@ -42,6 +42,11 @@ export interface RunGatesOptions {
   fleetFrom?: string;
   /** Names the log files, e.g. `003-implement`. */
   label: string;
+  /**
+   * Judge `candidate` as it stands, with no change to judge: no refusals and no "changes nothing"
+   * failure. For the baseline run of the gates on the base commit before an implement attempt.
+   */
+  asIs?: boolean;
   /** Gate definitions; default: read from the person's `.fleet/gates/` (never the candidate's). */
   gates?: Map<string, Gate>;
   /** Runs `kind: agent` gates (the reviewer); without it such a gate is an `error`. */
@@ -136,8 +141,8 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
     for (const name of opts.names.slice(from)) results.push(result(name, gateOf(name)?.kind ?? "", {}));
   };
 
-  const changed = await changedPaths(repo.root, opts.base, opts.candidate);
-  if (changed.length === 0) {
+  const changed = opts.asIs ? [] : await changedPaths(repo.root, opts.base, opts.candidate);
+  if (!opts.asIs && changed.length === 0) {
     results.push(result("change", "change", { verdict: "fail", output_tail: "no files changed" }));
     skipRest(0);
     const reason = `the candidate ${opts.candidate.slice(0, 12)} changes nothing compared with ${opts.base.slice(0, 12)}`;

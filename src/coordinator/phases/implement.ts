@@ -4,7 +4,8 @@
  * with a `Fleet-Task` trailer, records the head commit in the run, and hands it to the implement
  * gates: they pass → `ship / ready`; they fail → another attempt with their output as feedback; the
  * reviewer is rate limited → try later, and the next attempt judges the same commit without running
- * the implementer again.
+ * the implementer again. Before the first attempt, the gates run once on the start commit with no
+ * change (`baseline.ts`): red there blocks the task without using an attempt.
  */
 import type { AgentRunResult } from "../../agents/types.js";
 import { gitIdentity } from "../../git/repo.js";
@@ -13,6 +14,7 @@ import { formatCommitMessage } from "../../git/trailers.js";
 import { commitAll } from "../../git/worktree.js";
 import { addCosts, zeroCost } from "../../lifecycle/cost.js";
 import { buildPrompt } from "../../lifecycle/prompt.js";
+import { baselineLanding } from "../baseline.js";
 import { agentLabel } from "../context.js";
 import { runImplementGates } from "../implement-gates.js";
 import type { Job, Landing } from "../job.js";
@@ -42,6 +44,10 @@ export async function runImplement(job: Job): Promise<Landing> {
   const wt = await implementWorktree(job, start);
   if (wt.landing) return wt.landing;
   const pending = gatesPendingOn(job, await gitText(["rev-parse", "HEAD"], { cwd: wt.cwd }));
+  if (!pending && job.attempt === 1) {
+    const red = await baselineLanding(job, start);
+    if (red) return red;
+  }
   if (pending) {
     job.emit({ event: "gating", detail: `judging ${pending.slice(0, 12)} again: its gates were deferred` });
     return gatedLanding(job, null, { cwd: wt.cwd, head: pending, start });

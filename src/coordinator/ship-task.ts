@@ -29,6 +29,7 @@ import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
 import { findGatePass, forgetGatePass, rememberGatePass } from "./ship-cache.js";
 import { commitTree, holdsJudgedChange, moveBranch, squashOnto } from "./ship-merge.js";
 import { shipHoldReason } from "./ship-review.js";
+import { testsHoldReason } from "./ship-tests-hold.js";
 
 /** What a ship needs. */
 export interface ShipInput {
@@ -187,7 +188,9 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
       };
     }
     const changed = await changedPaths(repo.root, baseTip, squash.commit);
-    const hold = shipHoldReason(config.review.ship, changed);
+    const hold =
+      shipHoldReason(config.review.ship, changed) ??
+      (await testsHoldReason(repo, config.review.tests, baseTip, squash.commit));
     if (hold && !input.shipApproved)
       return { kind: "held", reason: `waits for \`fleet approve ${task.id}\`: ${hold}` };
 

@@ -7,6 +7,7 @@ import { show } from "../../src/commands/show.js";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readAcceptance, readRuns } from "../../src/store/read-records.js";
 import { readTask } from "../../src/store/read-tasks.js";
+import { fleetOk, runFleet } from "../helpers/run-fleet.js";
 import { gitOut } from "../helpers/temp-repo.js";
 import { coordinator, drain, dropIdea, fleetRepo, goodAgent, upToImplement } from "./helpers.js";
 
@@ -76,6 +77,14 @@ describe("acceptance hygiene at plan time", () => {
     expect(shown.acceptance?.hygiene.weak.map((w) => w.id)).toEqual(["AC2", "AC3"]);
     expect(shown.acceptance?.hygiene.regression).toEqual(["AC2"]);
 
+    const printed = fleetOk(root, ["show", "alpha"]).stdout;
+    expect(printed).toContain("  AC1  AC1\n");
+    expect(printed).toContain("  AC2  AC2  WEAK\n");
+    expect(printed).toContain("  AC3  AC3  WEAK\n");
+    expect(printed).toContain("! 2 weak checks: `fleet approve` needs --yes to approve them");
+    const refused = runFleet(root, ["approve", "alpha"]);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain("fleet approve alpha --yes");
     await expect(approve({ cwd: root, id: "alpha" })).rejects.toThrow(/weak acceptance checks/);
     expect(task(root, "alpha")).toMatchObject({ phase: "plan", status: "awaiting-approval" });
     const approved = await approve({ cwd: root, id: "alpha", yes: true });

@@ -4,6 +4,8 @@
  * uncommitted edit of a gate therefore applies once it is committed, and every run record names the
  * commit its definitions came from (`definitions:`).
  */
+import { statSync } from "node:fs";
+import path from "node:path";
 import type { Repo } from "../git/repo.js";
 import { gitText } from "../git/run-git.js";
 import { fleetPaths } from "../store/paths.js";
@@ -49,9 +51,20 @@ export async function branchTip(repo: Repo, base: string): Promise<string | null
   return out === "" ? null : out;
 }
 
-/** Reads the definitions at the tip of the base branch, again only when the tip moved. */
+/** `mtime:size:ino` of a file, or `-` when it does not exist. */
+function stamp(file: string): string {
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.mtimeMs}:${st.size}:${st.ino}` : "-";
+}
+
+/**
+ * Reads the definitions at the tip of the base branch, again only when the tip moved. Whether it
+ * may have moved is told by the stat of the branch's loose ref and of `packed-refs` (git rewrites
+ * one of them, by rename, whenever a branch moves), so a warm reconcile spawns no git at all.
+ */
 export class DefinitionsAtBase {
   private last: Definitions | null = null;
+  private lastKey = "";
 
   constructor(private readonly repo: Repo) {}
 
@@ -60,8 +73,13 @@ export class DefinitionsAtBase {
    * only thing read from the work tree). A missing branch gives the defaults and one problem.
    */
   async current(base: string): Promise<Definitions> {
+    const { commonDir } = this.repo;
+    const key = `${base}|${stamp(path.join(commonDir, "refs", "heads", base))}|${stamp(path.join(commonDir, "packed-refs"))}`;
+    if (this.last && key === this.lastKey) return this.last;
     const tip = await branchTip(this.repo, base);
+    this.lastKey = key;
     if (tip === null) {
+      this.last = null;
       return {
         commit: null,
         config: configSchema.parse({ base }),

@@ -25,27 +25,50 @@ function lines(out: string): string[] {
 }
 
 /**
- * Compares the work tree at `root` with the tip of branch `base`.
+ * Compares the work tree at `root` with the tip of branch `base`: two git calls when HEAD is on
+ * `base` (then `git status` against HEAD is the comparison with the tip), three otherwise.
  * @throws GitError when git fails unexpectedly.
  */
 export function workTreeDrift(root: string, base: string): WorkTreeDrift {
   const env = { GIT_LITERAL_PATHSPECS: "1" };
-  const head = gitSync(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: root, okCodes: [1] }).stdout.trim();
-  const tip = gitSync(["rev-parse", "--verify", "-q", `refs/heads/${base}^{commit}`], {
+  const refs = gitSync(["rev-parse", `refs/heads/${base}^{commit}`, "--symbolic-full-name", "HEAD"], {
     cwd: root,
-    okCodes: [1, 128],
-  }).stdout.trim();
-  if (tip === "") return { base, head: head || null, tip: null, changed: [] };
-  const diff = gitSync(["diff", "--name-only", "--no-renames", "-z", tip, "--", ...PATHS], {
-    cwd: root,
-    env,
+    okCodes: [128],
   });
-  const untracked = gitSync(["ls-files", "--others", "--exclude-standard", "-z", "--", ...PATHS], {
-    cwd: root,
-    env,
-  });
-  const changed = [...new Set([...lines(diff.stdout), ...lines(untracked.stdout)])].sort();
-  return { base, head: head || null, tip, changed };
+  const [tipLine = "", headLine = ""] = refs.stdout.split("\n");
+  const headRef =
+    refs.exitCode === 0
+      ? headLine
+      : gitSync(["symbolic-ref", "-q", "HEAD"], { cwd: root, okCodes: [1] }).stdout.trim();
+  const head = headRef.startsWith("refs/heads/") ? headRef.slice("refs/heads/".length) : null;
+  if (refs.exitCode !== 0) return { base, head, tip: null, changed: [] };
+  const tip = tipLine.trim();
+  let changed: string[];
+  if (head === base) {
+    const status = gitSync(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...PATHS], {
+      cwd: root,
+      env,
+    });
+    // Entries are `XY path`; a rename adds its old path as the next entry, which is dropped here.
+    changed = [];
+    const parts = lines(status.stdout);
+    for (let i = 0; i < parts.length; i++) {
+      const entry = parts[i] ?? "";
+      changed.push(entry.slice(3));
+      if (entry[0] === "R" || entry[0] === "C") i++;
+    }
+  } else {
+    const diff = gitSync(["diff", "--name-only", "--no-renames", "-z", tip, "--", ...PATHS], {
+      cwd: root,
+      env,
+    });
+    const untracked = gitSync(["ls-files", "--others", "--exclude-standard", "-z", "--", ...PATHS], {
+      cwd: root,
+      env,
+    });
+    changed = [...lines(diff.stdout), ...lines(untracked.stdout)];
+  }
+  return { base, head, tip, changed: [...new Set(changed)].sort() };
 }
 
 /** One sentence per way the work tree parts from what the daemon uses ([] when it does not). */

@@ -47,7 +47,11 @@ export interface RunGatesOptions {
    * failure. For the baseline run of the gates on the base commit before an implement attempt.
    */
   asIs?: boolean;
-  /** Gate definitions; default: read from the person's `.fleet/gates/` (never the candidate's). */
+  /**
+   * Gate definitions. The coordinator always passes those of the commit its job was claimed at
+   * (`src/coordinator/definitions.ts`); the default, the person's `.fleet/gates/` as they are on disk
+   * (never the candidate's), is for tests and tools that run gates by hand.
+   */
   gates?: Map<string, Gate>;
   /** Runs `kind: agent` gates (the reviewer); without it such a gate is an `error`. */
   agentGate?: GateRunner;

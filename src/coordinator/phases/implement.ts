@@ -16,7 +16,7 @@ import { addCosts, zeroCost } from "../../lifecycle/cost.js";
 import { buildPrompt } from "../../lifecycle/prompt.js";
 import { baselineLanding } from "../baseline.js";
 import { agentLabel } from "../context.js";
-import { runImplementGates } from "../implement-gates.js";
+import { approvalProblem, baseTip, runImplementGates } from "../implement-gates.js";
 import type { Job, Landing } from "../job.js";
 import { earlyLanding, failedLanding, resultFields, runAgent } from "../run-agent.js";
 import { baseBranchCommit, implementWorktree } from "./checkout.js";
@@ -44,6 +44,10 @@ export async function runImplement(job: Job): Promise<Landing> {
   const wt = await implementWorktree(job, start);
   if (wt.landing) return wt.landing;
   const pending = gatesPendingOn(job, await gitText(["rev-parse", "HEAD"], { cwd: wt.cwd }));
+  // The gates check the approval again; checking it first spends nothing on checks nobody approved.
+  const tip = await baseTip(job);
+  const unapproved = tip ? await approvalProblem(job, tip) : null;
+  if (unapproved) return { end: { kind: "blocked", reason: unapproved }, reason: unapproved };
   if (!pending && job.attempt === 1) {
     const red = await baselineLanding(job, start);
     if (red) return red;

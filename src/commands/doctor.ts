@@ -21,11 +21,16 @@ export interface DoctorOptions {
   cwd: string;
 }
 
-/** Every problem found (sorted by file, then field), and how many files `.fleet/` holds. */
+/**
+ * Every problem found (sorted by file, then field), how many files `.fleet/` holds, and warnings:
+ * where the work tree parts from what the daemon uses (HEAD off `base`, uncommitted definitions) —
+ * worth knowing, but not wrong in itself, so they do not make `ok` false.
+ */
 export interface DoctorResult {
   ok: boolean;
   files: number;
   problems: DoctorProblem[];
+  warnings: DoctorProblem[];
 }
 
 /** A store problem, with the generic fix: edit that field (or file) and run doctor again. */
@@ -260,7 +265,6 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
         });
     }
   }
-  out.push(...driftProblems(paths, config.base));
   const lock = staleIndexLock(await indexLockPath({ root: paths.root, commonDir }), Date.now());
   if (lock)
     out.push({
@@ -280,5 +284,6 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
             ? 1
             : 0,
   );
-  return { ok: problems.length === 0, files: countFiles(paths.fleet), problems };
+  const warnings = driftProblems(paths, config.base);
+  return { ok: problems.length === 0, files: countFiles(paths.fleet), problems, warnings };
 }

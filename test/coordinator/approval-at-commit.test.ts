@@ -31,4 +31,24 @@ describe("the plan approval, checked against the commit the checks run from", ()
     expect(t).toMatchObject({ phase: "implement", status: "blocked" });
     expect(t.reason).toContain("is not what was approved: .fleet/acceptance/alpha.md");
   });
+
+  it("blocks the ship when the approved check changed on the base branch after the implement gates", async () => {
+    const root = fleetRepo();
+    dropIdea(root, "alpha", "---\nstatus: ready\n---\n# Alpha idea\n");
+    const first = await coordinator(root, goodAgent, { executors: upToImplement() });
+    await drain(first.c);
+    await approve({ cwd: root, id: "alpha" });
+    await drain(first.c);
+    expect(task(root, "alpha")).toMatchObject({ phase: "ship", status: "ready" });
+    const weak = '---\nchecks:\n  - id: AC1\n    says: the file exists\n    run: "true"\n---\n';
+    const moved = commitFiles(root, "main", { ".fleet/acceptance/alpha.md": weak }, "loosen the check");
+    gitOut(root, "update-ref", "refs/heads/main", moved);
+    gitOut(root, "reset", "-q", "--mixed");
+    const second = await coordinator(root, goodAgent);
+    await drain(second.c);
+    const t = task(root, "alpha");
+    expect(t).toMatchObject({ phase: "ship", status: "blocked" });
+    expect(t.reason).toContain("is not what was approved: .fleet/acceptance/alpha.md");
+    expect(gitOut(root, "log", "-1", "--format=%s", "main")).not.toContain("merged");
+  });
 });

@@ -9,7 +9,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AgentRunResult } from "../../agents/types.js";
-import { createCheckout, removeCheckout, runSetup } from "../../gates/checkout.js";
+import { createCheckout, removeCheckout, resolveCommit, runSetup } from "../../gates/checkout.js";
 import { gateEnv, runShell, succeeded } from "../../gates/shell.js";
 import { committedPaths } from "../../git/committed-paths.js";
 import { git } from "../../git/run-git.js";
@@ -36,7 +36,7 @@ export type ChecksOnBase =
   | { kind: "interrupted" };
 
 /**
- * Runs `checks` on `base` (a full sha) with the acceptance files of `writes` (those under
+ * Runs `checks` on `base` (a commit) with the acceptance files of `writes` (those under
  * `.fleet/acceptance/`) written into the checkout. Each check gets the acceptance gate's timeout (ms).
  * Output goes to `<git-common-dir>/fleet/logs/<id>/<seq>-plan-on-base.log`.
  * @throws GitError when the checkout cannot be made.
@@ -57,7 +57,8 @@ export async function runChecksOnBase(
     `${String(job.seq).padStart(3, "0")}-plan-on-base.log`,
   );
   const shell = { env, logFile, timeoutMs, signal: job.signal, onSpawn: (pgid: number) => job.onSpawn(pgid) };
-  const checkout = await createCheckout(job.repo, id, base);
+  const sha = /^[0-9a-f]{40}$/.test(base) ? base : await resolveCommit(job.repo.root, base);
+  const checkout = await createCheckout(job.repo, id, sha);
   try {
     if (job.config.setup) {
       const done = await runSetup(checkout, job.config.setup, { ...shell, timeoutMs: 30 * 60_000 });
@@ -76,7 +77,7 @@ export async function runChecksOnBase(
         writeFileSync(abs, w.content);
       }
     };
-    const onBase: OnBase = { commit: base, fail: [], pass: [] };
+    const onBase: OnBase = { commit: sha, fail: [], pass: [] };
     for (const check of checks) {
       place();
       const r = await runShell({ ...shell, command: check.run, cwd: checkout.dir });

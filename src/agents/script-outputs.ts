@@ -68,8 +68,17 @@ export function acceptanceFile(taskId: string, checks: unknown[]): string {
   return stringifyFrontmatter({ task: taskId, checks }, "Acceptance checks written by the script runner.\n");
 }
 
-export function genericAcceptance(taskId: string): string {
-  return acceptanceFile(taskId, [{ id: "AC1", says: "the scripted change is in place", run: "true" }]);
+/**
+ * The generic acceptance: one check that runs a file of its own `acceptance/` folder and fails until
+ * the generic implementation (see {@link genericImplementation}) is in place — a check that is red on
+ * the base commit and not weak (docs/gates.md "acceptance hygiene").
+ */
+export function genericAcceptance(taskId: string): { text: string; files: Record<string, string> } {
+  const [file] = genericImplementation(taskId, 1);
+  const text = acceptanceFile(taskId, [
+    { id: "AC1", says: "the scripted change is in place", run: `sh .fleet/acceptance/${taskId}/check.sh` },
+  ]);
+  return { text, files: { "check.sh": `test -f ${file}\n` } };
 }
 
 export function reviewFile(verdict: "approve" | "changes", body: string | undefined): string {

@@ -142,7 +142,12 @@ async function play(step: ScriptStep, req: AgentRunRequest, say: (text: string) 
       await emit(outputDir, "acceptance.md", out.acceptanceFile(taskId, acc.checks));
       for (const [rel, content] of Object.entries(acc.files ?? {}))
         await emit(outputDir, `acceptance/${rel}`, content);
-    } else if (step.output !== null) await emit(outputDir, "acceptance.md", out.genericAcceptance(taskId));
+    } else if (step.output !== null) {
+      const generic = out.genericAcceptance(taskId);
+      await emit(outputDir, "acceptance.md", generic.text);
+      for (const [rel, content] of Object.entries(generic.files))
+        await emit(outputDir, `acceptance/${rel}`, content);
+    }
   }
   if (phase === "review" && step.output !== null) {
     await emit(outputDir, "review.md", out.reviewFile(step.verdict ?? "approve", step.output));

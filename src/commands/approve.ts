@@ -9,7 +9,8 @@ import type { Loaded } from "../store/read-file.js";
 import type { Plan } from "../store/schemas/artifacts.js";
 import { withStateLock } from "../store/state-lock.js";
 import { writePlan, writeTask } from "../store/write-records.js";
-import { readApprovalInputs } from "./approval-inputs.js";
+import { type ApprovalInputs, readApprovalInputs } from "./approval-inputs.js";
+import { checkHygiene } from "./check-hygiene.js";
 import { type ChangeResult, changeResult, commitChange, loadTask, personContext } from "./person-context.js";
 
 /** Options of {@link approve}. */
@@ -17,16 +18,23 @@ export interface ApproveOptions {
   cwd: string;
   id: string;
   now?: Date;
+  /** Approve a plan even though some of its checks are weak (`--yes`). */
+  yes?: boolean;
 }
 
-/** What was approved: `plan` or `ship`, and the approval hash recorded. */
+/** What was approved: `plan` or `ship`, the approval hash recorded, and the weak checks approved anyway. */
 export interface ApproveResult extends ChangeResult {
   approved: "plan" | "ship";
   sha256: string;
+  /** Ids of weak checks approved with `yes` ([] for a ship approval). */
+  weak: string[];
 }
 
 /** The plan and acceptance that an approval needs, with their hash; refuses when either is missing or broken. */
-function approvable(paths: FleetPaths, id: string): { plan: Loaded<Plan>; sha256: string } {
+function approvable(
+  paths: FleetPaths,
+  id: string,
+): { plan: Loaded<Plan>; sha256: string; inputs: ApprovalInputs } {
   const inputs = readApprovalInputs(paths, id);
   if (inputs.problems.length > 0) {
     const lines = inputs.problems.map((p) => `  ${p.file}${p.field ? ` (${p.field})` : ""}: ${p.message}`);
@@ -50,7 +58,7 @@ function approvable(paths: FleetPaths, id: string): { plan: Loaded<Plan>; sha256
       { hint: `Add the checks by hand, or \`fleet reject ${id} -m "write acceptance checks"\`.` },
     );
   }
-  return { plan: inputs.plan, sha256: inputs.sha256 };
+  return { plan: inputs.plan, sha256: inputs.sha256, inputs };
 }
 
 /**
@@ -58,7 +66,9 @@ function approvable(paths: FleetPaths, id: string): { plan: Loaded<Plan>; sha256
  * to `implement / ready`; the commit carries the task, plan and acceptance files. At
  * `ship / awaiting-approval`: records `ship_approval` and moves it to `ship / ready`. One commit, event
  * `approved`. In implement or ship, a plan changed after its approval is approved again in place.
- * @throws FleetError("conflict") when nothing waits for approval (or the plan/acceptance is missing),
+ * A plan with weak checks (see check-hygiene.ts) is approved only with `yes`.
+ * @throws FleetError("conflict") when nothing waits for approval (or the plan/acceptance is missing, or
+ *   a check is weak and `yes` is not set),
  *   FleetError("invalid") when they do not validate, not-found for an unknown task.
  */
 export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
@@ -74,7 +84,17 @@ export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
         hint: "A plan is approved at `plan / awaiting-approval`, a ship hold at `ship / awaiting-approval`.",
       });
     }
-    const { plan, sha256 } = approvable(ctx.paths, id);
+    const { plan, sha256, inputs } = approvable(ctx.paths, id);
+    const weak = ship ? [] : (await checkHygiene(ctx.repo.root, id, inputs, before.base_commit)).weak;
+    if (weak.length > 0 && !opts.yes) {
+      throw new FleetError(
+        "conflict",
+        `not approved: ${id} has weak acceptance checks, which can pass whatever the change does:\n${weak.map((w) => `  ${w.id}: ${w.why}`).join("\n")}`,
+        {
+          hint: `Approve anyway with \`fleet approve ${id} --yes\`, or \`fleet reject ${id} -m "make ${weak.map((w) => w.id).join(", ")} run a file of .fleet/acceptance/${id}/"\`.`,
+        },
+      );
+    }
     const next = ship
       ? approveShip(before, plan.record, sha256, ctx.by, ctx.now)
       : approvePlan(before, plan.record, sha256, ctx.by, ctx.now);
@@ -89,10 +109,15 @@ export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
         phase: ship ? "ship" : "plan",
         event: "approved",
         title: before.title,
-        body: `${ship ? "Ship" : "Plan"} approved, sha256 ${sha256}`,
+        body: `${ship ? "Ship" : "Plan"} approved, sha256 ${sha256}${weak.length ? `\nApproved with weak checks (--yes): ${weak.map((w) => w.id).join(", ")}` : ""}`,
       },
       files,
     );
-    return { ...changeResult(before, next.task, commit), approved: ship ? "ship" : "plan", sha256 };
+    return {
+      ...changeResult(before, next.task, commit),
+      approved: ship ? "ship" : "plan",
+      sha256,
+      weak: weak.map((w) => w.id),
+    };
   });
 }

@@ -11,10 +11,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { getRunner } from "../agents/index.js";
 import type { FleetLogEvent } from "../coordinator/job.js";
-import { probeSandbox } from "../sandbox/index.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { findRepo } from "../git/repo.js";
 import { git, gitText } from "../git/run-git.js";
+import { probeSandbox } from "../sandbox/index.js";
 import { fleetPaths } from "../store/paths.js";
 import { readRuns } from "../store/read-records.js";
 import { readTasks } from "../store/read-tasks.js";
@@ -91,7 +91,10 @@ async function configureFleet(dir: string, sandboxed: boolean): Promise<void> {
   for (const [rel, content] of Object.entries(FLEET_SETUP)) {
     const text =
       rel === "config.md" && !sandboxed
-        ? content.replace("\n---\n", "\n# No sandbox on this machine: the demo's own agent runs uncontained.\nsandbox: off\n---\n")
+        ? content.replace(
+            "\n---\n",
+            "\n# No sandbox on this machine: the demo's own agent runs uncontained.\nsandbox: off\n---\n",
+          )
         : content;
     writeFileSync(path.join(fleet, rel), text);
   }

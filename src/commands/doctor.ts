@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
 import { indexLockPath, staleIndexLock } from "../git/index-lock.js";
+import { workTreeDrift } from "../git/work-tree-drift.js";
 import { probeSandbox } from "../sandbox/index.js";
 import { isValidId } from "../store/ids.js";
 import { type FleetPaths, relativeToRoot } from "../store/paths.js";
@@ -21,11 +22,16 @@ export interface DoctorOptions {
   cwd: string;
 }
 
-/** Every problem found (sorted by file, then field), and how many files `.fleet/` holds. */
+/**
+ * Every problem found (sorted by file, then field), how many files `.fleet/` holds, and warnings:
+ * where the work tree parts from what the daemon uses (HEAD off `base`, uncommitted definitions) —
+ * worth knowing, but not wrong in itself, so they do not make `ok` false.
+ */
 export interface DoctorResult {
   ok: boolean;
   files: number;
   problems: DoctorProblem[];
+  warnings: DoctorProblem[];
 }
 
 /** A store problem, with the generic fix: edit that field (or file) and run doctor again. */
@@ -109,6 +115,27 @@ function scanTaskFolder(
     if (!isDir) ids.push(id);
   }
   return ids;
+}
+
+/** The work tree parting from what the daemon uses: HEAD off `base`, uncommitted definitions. */
+function driftProblems(paths: FleetPaths, base: string): DoctorProblem[] {
+  const drift = workTreeDrift(paths.root, base);
+  const out: DoctorProblem[] = [];
+  if (drift.head !== base)
+    out.push({
+      file: relativeToRoot(paths.root, paths.config),
+      field: "base",
+      message: `HEAD is on ${drift.head ? `branch ${drift.head}` : "a detached commit"}, not on the base branch ${base}: the daemon works on ${base} and ships to it, so this work tree does not show its state`,
+      fix: `Run \`git switch ${base}\`, or set \`base:\` in config.md to the branch you mean and commit it.`,
+    });
+  for (const file of drift.changed)
+    out.push({
+      file,
+      field: null,
+      message: `differs from ${base} (${(drift.tip ?? "").slice(0, 12)}): the daemon reads config, agents and gates from ${base}'s tip, so this edit does not apply until it is committed there`,
+      fix: `Commit it on ${base} (\`git add ${file} && git commit\`), or drop the edit (\`git checkout ${base} -- ${file}\`).`,
+    });
+  return out;
 }
 
 /**
@@ -262,5 +289,6 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
             ? 1
             : 0,
   );
-  return { ok: problems.length === 0, files: countFiles(paths.fleet), problems };
+  const warnings = driftProblems(paths, config.base);
+  return { ok: problems.length === 0, files: countFiles(paths.fleet), problems, warnings };
 }

@@ -4,8 +4,10 @@
  */
 
 import { readFileSync } from "node:fs";
+import { describeDrift, workTreeDrift } from "../git/work-tree-drift.js";
 import type { FleetPaths } from "../store/paths.js";
 import { PHASES, type Phase, type Status } from "../store/phases.js";
+import { readBaseName } from "../store/read-base-name.js";
 import type { Problem } from "../store/read-file.js";
 import { readTaskIndex } from "../store/task-cache.js";
 import { locateFleet } from "./locate.js";
@@ -51,6 +53,11 @@ export interface LsResult {
   hidden: number;
   /** config.md's `sandbox:` — `off` means agents and gates run uncontained. */
   sandbox: "bwrap" | "off";
+  /**
+   * Where the work tree parts from what the daemon uses (HEAD off `base`, uncommitted config, agents
+   * or gates), one sentence each; [] when it does not.
+   */
+  notices: string[];
 }
 
 /**
@@ -119,5 +126,6 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       a.priority - b.priority ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
-  return { tasks: out, problems, hidden, sandbox: sandboxSetting(where.paths) };
+  const notices = describeDrift(workTreeDrift(where.paths.root, readBaseName(where.paths)));
+  return { tasks: out, problems, hidden, notices, sandbox: sandboxSetting(where.paths) };
 }

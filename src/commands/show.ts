@@ -6,6 +6,7 @@ import type { Acceptance, Plan, Research } from "../store/schemas/artifacts.js";
 import type { Outcome } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { readApprovalInputs } from "./approval-inputs.js";
+import { type CheckHygiene, checkHygiene } from "./check-hygiene.js";
 import { loadTask } from "./load-task.js";
 import { locateFleet } from "./locate.js";
 
@@ -45,7 +46,14 @@ export interface ShowResult {
     /** The approval hash of the content as it is now (null when the acceptance file is missing). */
     sha256: string | null;
   } | null;
-  acceptance: { record: Acceptance; body: string; file: string; files: string[] } | null;
+  acceptance: {
+    record: Acceptance;
+    body: string;
+    file: string;
+    files: string[];
+    /** Weak checks, regression checks and checks never run on the base commit (check-hygiene.ts). */
+    hygiene: CheckHygiene;
+  } | null;
   runs: RunSummary[];
   /** Files of this task (other than the task file) that did not validate; the rest is still shown. */
   problems: Problem[];
@@ -88,7 +96,11 @@ export async function show(opts: ShowOptions): Promise<ShowResult> {
       ship_approval: approvalState(inputs.plan.record.ship_approval, current),
       sha256: inputs.sha256,
     },
-    acceptance: inputs.acceptance && { ...inputs.acceptance, files: inputs.files },
+    acceptance: inputs.acceptance && {
+      ...inputs.acceptance,
+      files: inputs.files,
+      hygiene: await checkHygiene(paths.root, id, inputs, loaded.record.base_commit),
+    },
     runs,
     problems,
   };

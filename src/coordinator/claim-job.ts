@@ -40,7 +40,8 @@ export interface Claimed {
 }
 
 /**
- * Claims `action.taskId` for `action.phase`.
+ * Claims `action.taskId` for `action.phase`; `definitions` is the commit the job's config, agents and
+ * gates were read from (recorded in the run record).
  * @returns the claim, or null when another holder has the task's lock or the task changed since the
  *   decision (it is no longer ready for that phase).
  * @throws FleetError("locked") when the state lock cannot be had; fs errors writing the files.
@@ -49,6 +50,7 @@ export async function claimJob(
   ctx: CoordinatorContext,
   action: Action,
   agent: Loaded<Agent> | null,
+  definitions: string | null = null,
 ): Promise<Claimed | null> {
   const { repo, paths } = ctx;
   const lock = await lockTask(repo.commonDir, action.taskId);
@@ -78,6 +80,7 @@ export async function claimJob(
         epoch,
         started,
         log: log.rel,
+        definitions,
       });
       await writeClaim(
         repo.commonDir,

@@ -9,7 +9,7 @@ import type { Repo } from "../git/repo.js";
 import { type Action, decide, type Waiting } from "../lifecycle/decide.js";
 import { fleetPaths, taskPath } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
-import { readAgents, readConfig } from "../store/read-records.js";
+import { readConfig } from "../store/read-records.js";
 import type { RunnerName } from "../store/schemas/agent.js";
 import type { WorkPhase } from "../store/schemas/common.js";
 import { ApprovalCache } from "./approvals.js";
@@ -17,6 +17,7 @@ import { BudgetNotices, budgetState, RunRecords } from "./budgets.js";
 import { claimJob } from "./claim-job.js";
 import { readClaim, readRetryTimes } from "./claims.js";
 import type { CoordinatorContext } from "./context.js";
+import { type Definitions, DefinitionsAtBase } from "./definitions.js";
 import { defaultExecutors } from "./executors.js";
 import { Intake } from "./intake.js";
 import type { Executors, FleetLogEvent } from "./job.js";
@@ -62,6 +63,7 @@ export class Coordinator {
   private readonly retryAt: Map<string, number>;
   private readonly budgetNotices = new BudgetNotices();
   private readonly runRecords: RunRecords;
+  private readonly definitions: DefinitionsAtBase;
   private claiming = true;
   private scanned = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -81,6 +83,7 @@ export class Coordinator {
     this.executors = opts.executors ?? defaultExecutors();
     this.index = new TaskIndex(paths);
     this.runRecords = new RunRecords(paths);
+    this.definitions = new DefinitionsAtBase(opts.repo);
     this.approvals = new ApprovalCache(paths);
     this.intake = new Intake(this.ctx, this.index, () => opts.onWake?.());
     this.retryAt = readRetryTimes(opts.repo.commonDir);
@@ -106,9 +109,11 @@ export class Coordinator {
       this.scanned = true;
     } else if (opts.files) this.index.refresh(opts.files);
     const problems: Problem[] = [];
-    const config = readConfig(this.ctx.paths, problems);
+    // Only the name of the base branch comes from the work tree; what judges comes from its tip.
+    const defs = await this.definitions.current(readConfig(this.ctx.paths).base);
+    problems.push(...defs.problems);
+    const { config, agents } = defs;
     const settling = await this.intake.run();
-    const agents = readAgents(this.ctx.paths, problems);
     problems.push(...this.index.problems());
     const tasks = this.index.records();
     const budgets = budgetState(
@@ -137,7 +142,7 @@ export class Coordinator {
     const started: Action[] = [];
     for (const action of configBroken ? [] : decision.start) {
       if (!this.claiming) break;
-      if (await this.launch(action, config, agents)) started.push(action);
+      if (await this.launch(action, defs)) started.push(action);
     }
     this.scheduleWake();
     return { started, waiting: decision.waiting, problems, settling };
@@ -157,16 +162,13 @@ export class Coordinator {
     await Promise.all([...this.jobs.values()].map((j) => j.done));
   }
 
-  private async launch(
-    action: Action,
-    config: Parameters<typeof startJob>[2],
-    agents: ReturnType<typeof readAgents>,
-  ): Promise<boolean> {
+  private async launch(action: Action, defs: Definitions): Promise<boolean> {
     const executor = this.executors[action.phase];
     if (!executor) return false;
     let claimed: Awaited<ReturnType<typeof claimJob>>;
     try {
-      claimed = await claimJob(this.ctx, action, action.agent ? (agents.get(action.agent) ?? null) : null);
+      const agent = action.agent ? (defs.agents.get(action.agent) ?? null) : null;
+      claimed = await claimJob(this.ctx, action, agent, defs.commit);
     } catch (err) {
       this.emit(action.taskId, action.phase, "error", `could not claim: ${(err as Error).message}`);
       return false;
@@ -175,7 +177,7 @@ export class Coordinator {
     const file = taskPath(this.ctx.paths, action.taskId);
     this.index.refresh([file]);
     if (!claimed) return false;
-    const running = startJob(this.ctx, claimed, config, executor, {
+    const running = startJob(this.ctx, claimed, defs, executor, {
       landed: (job, landing, landed) => {
         if (landed.event === "failed") this.failed.add(job.task.id);
         const at =

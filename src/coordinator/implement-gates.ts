@@ -4,18 +4,18 @@
  * ship; a gate fails (or the change touches `.fleet/` or a protected path) → another attempt with the
  * gate, command, exit code and output as feedback; a gate that cannot judge → the task is blocked for
  * a person. The acceptance checks come from the base branch's tip — the files the person approved —
- * and are only trusted while the plan's approval still matches them.
+ * and are only trusted while the plan's approval matches them exactly as they are there.
  */
-import { readApprovalInputs } from "../commands/approval-inputs.js";
 import { agentGateRunner } from "../gates/agent-gate.js";
 import type { GateRunner } from "../gates/run-gates.js";
 import { runGates } from "../gates/run-gates.js";
 import { gitText } from "../git/run-git.js";
-import { approvalState } from "../lifecycle/approval-hash.js";
 import { zeroCost } from "../lifecycle/cost.js";
-import { readAcceptance, readAgents, readPlan } from "../store/read-records.js";
+import { readAcceptance, readPlan } from "../store/read-records.js";
 import type { Cost } from "../store/schemas/common.js";
+import type { Gate } from "../store/schemas/gate.js";
 import type { GateResult } from "../store/schemas/run.js";
+import { approvalProblemAt } from "./approval-at-commit.js";
 import type { Job } from "./job.js";
 
 /** What the implement gates are given: the job, the worktree and the commit the attempt produced. */
@@ -50,7 +50,7 @@ export interface ImplementGatesResult {
 /** The reviewer gate runner for `job`'s task (it judges whatever commit the gate checkout holds). */
 export function reviewerFor(job: Job): GateRunner {
   return agentGateRunner({
-    agents: readAgents(job.paths),
+    agents: job.definitions.agents,
     getRunner: job.getRunner,
     title: job.task.title,
     taskBody: job.taskBody,
@@ -65,18 +65,18 @@ export function reviewerFor(job: Job): GateRunner {
 }
 
 /**
- * Why the acceptance checks on the base branch cannot be trusted now, or null: under
- * `review.plan: person` the plan's approval must still match plan + acceptance files.
+ * Why the acceptance checks at `commit` cannot be trusted, or null: under `review.plan: person` the
+ * plan's approval must match plan + acceptance files exactly as they are at `commit`, the commit
+ * whose `.fleet/` the acceptance gate runs (see approval-at-commit.ts).
  */
-export function approvalProblem(job: Job): string | null {
+export async function approvalProblem(job: Job, commit: string): Promise<string | null> {
   if (job.config.review.plan === "auto") return null;
-  const inputs = readApprovalInputs(job.paths, job.task.id);
-  if (inputs.sha256 === null) return `the plan or acceptance of ${job.task.id} is missing or invalid`;
-  const state = approvalState(inputs.plan?.record.approval, inputs.sha256);
-  if (state === "valid") return null;
-  return state === "none"
-    ? `the plan of ${job.task.id} has no approval`
-    : `the plan or acceptance of ${job.task.id} changed after it was approved: \`fleet approve ${job.task.id}\` again`;
+  return (await approvalProblemAt(job.repo, commit, job.task.id))?.reason ?? null;
+}
+
+/** The job's gate definitions by name, as its definitions commit holds them. */
+export function gatesOf(job: Job): Map<string, Gate> {
+  return new Map([...job.definitions.gates].map(([name, loaded]) => [name, loaded.record]));
 }
 
 /** The base branch's tip, or null when it does not exist. */
@@ -105,10 +105,10 @@ export async function runImplementGates(input: ImplementGatesInput): Promise<Imp
     reason,
     feedback: null,
   });
-  const problem = approvalProblem(job);
-  if (problem) return blocked(problem);
   const tip = await baseTip(job);
   if (!tip) return blocked(`the base branch ${job.config.base} does not exist`);
+  const problem = await approvalProblem(job, tip);
+  if (problem) return blocked(problem);
   const forkPoint =
     (await gitText(["merge-base", headCommit, tip], { cwd: job.repo.root, okCodes: [1] })) ||
     input.baseCommit;
@@ -121,6 +121,7 @@ export async function runImplementGates(input: ImplementGatesInput): Promise<Imp
     taskId: job.task.id,
     names: job.config.gates.implement,
     config: job.config,
+    gates: gatesOf(job),
     candidate: headCommit,
     base: forkPoint,
     fleetFrom: tip,

@@ -16,6 +16,7 @@ import type { Loaded } from "../store/read-file.js";
 import type { Agent, RunnerName } from "../store/schemas/agent.js";
 import type { Cost, WorkPhase } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
+import type { Gate } from "../store/schemas/gate.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import type { JobSandbox } from "./sandbox.js";
@@ -43,7 +44,18 @@ export interface Job {
   /** The task as claimed (`<phase> / running`) and its body. */
   task: Task;
   taskBody: string;
+  /** `config.md` as the definitions commit holds it (= `definitions.config`). */
   config: Config;
+  /**
+   * Config, agents and gates as the base tip held them when the task was claimed (`commit`, recorded in
+   * the run record): what judges the run, never the person's uncommitted files.
+   */
+  definitions: {
+    commit: string | null;
+    config: Config;
+    agents: ReadonlyMap<string, Loaded<Agent>>;
+    gates: ReadonlyMap<string, Loaded<Gate>>;
+  };
   /** The phase's agent definition, or null for a phase without one (ship). */
   agent: Loaded<Agent> | null;
   epoch: number;

@@ -76,6 +76,7 @@ function jobRun(job: Job): Run {
     started: job.started,
     log: job.log.rel,
     sandbox: job.config.sandbox,
+    definitions: job.definitions.commit,
   });
 }
 

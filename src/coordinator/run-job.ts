@@ -6,11 +6,11 @@
  */
 import { rmSync } from "node:fs";
 import type { Action } from "../lifecycle/decide.js";
-import type { Config } from "../store/schemas/config.js";
 import { withStateLock } from "../store/state-lock.js";
 import type { Claimed } from "./claim-job.js";
 import { isEpochCurrent, readClaim, writeClaim } from "./claims.js";
 import type { CoordinatorContext } from "./context.js";
+import type { Definitions } from "./definitions.js";
 import type { FleetLogEvent, Job, Landing, PhaseExecutor } from "./job.js";
 import { type Landed, landJob } from "./land.js";
 import { jobSandbox } from "./sandbox.js";
@@ -41,11 +41,11 @@ function emitFor(
   ctx.emit({ at: ctx.now(), task: action.taskId, phase: action.phase, agent: action.agent, event, ...extra });
 }
 
-/** Starts claimed job `c` with `executor` in the background. */
+/** Starts claimed job `c` with `executor` in the background, judged by `definitions`. */
 export function startJob(
   ctx: CoordinatorContext,
   c: Claimed,
-  config: Config,
+  definitions: Definitions,
   executor: PhaseExecutor,
   hooks: JobHooks,
 ): RunningJob {
@@ -65,7 +65,8 @@ export function startJob(
     phase: c.action.phase,
     task: c.task,
     taskBody: c.taskBody,
-    config,
+    config: definitions.config,
+    definitions,
     agent: c.agent,
     epoch: c.epoch,
     seq: c.seq,
@@ -75,7 +76,7 @@ export function startJob(
     log: c.log,
     outputDir: c.outputDir,
     promptFile: c.promptFile,
-    sandbox: jobSandbox(ctx.repo, config, ctx.env),
+    sandbox: jobSandbox(ctx.repo, definitions.config, ctx.env),
     onSpawn: (pgid) => {
       claimWrites = claimWrites.then(() =>
         withStateLock(commonDir, async () => {

@@ -38,6 +38,8 @@ export function startedRun(fields: {
   log: string;
   /** How the run is contained (config.md `sandbox:`); null for runs made before the sandbox existed. */
   sandbox?: Run["sandbox"];
+  /** The commit the run's config, agents and gates come from, or null. */
+  definitions?: string | null;
 }): Run {
   return {
     task: fields.task,
@@ -60,6 +62,7 @@ export function startedRun(fields: {
     cost: { usd: null, input_tokens: null, output_tokens: null },
     gates: [],
     sandbox: fields.sandbox ?? null,
+    definitions: fields.definitions ?? null,
   };
 }
 

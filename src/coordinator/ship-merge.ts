@@ -91,3 +91,28 @@ export async function moveBranch(
   await git(["update-ref", "-m", `fleet: ${branch}`, `refs/heads/${branch}`, to, from], { cwd: repo.root });
   if (worktree) await git(["reset", "-q", "--hard", to], { cwd: worktree });
 }
+
+/**
+ * True when branch tip `tip` holds exactly the change whose implement gates passed on `judged`: it is
+ * `judged` itself, or the squash an earlier ship made of it — one parent, and the very tree that
+ * merging `judged` into that parent gives (a ship that moved the branch and then had to wait).
+ * Decided from git objects only. @throws GitError when git fails unexpectedly.
+ */
+export async function holdsJudgedChange(repo: Repo, tip: string, judged: string): Promise<boolean> {
+  if (tip === judged) return true;
+  const parents = (await gitText(["rev-list", "--parents", "-1", tip], { cwd: repo.root }))
+    .split(" ")
+    .slice(1);
+  const [parent] = parents;
+  if (parents.length !== 1 || !parent) return false;
+  const out = await git(
+    ["merge-tree", "--write-tree", "-z", "--name-only", "--no-messages", parent, judged],
+    {
+      cwd: repo.root,
+      okCodes: [1],
+    },
+  );
+  if (out.exitCode !== 0) return false;
+  const tree = out.stdout.split("\0")[0] ?? "";
+  return tree === (await gitText(["rev-parse", `${tip}^{tree}`], { cwd: repo.root }));
+}

@@ -21,15 +21,18 @@ import { formatCommitMessage } from "../git/trailers.js";
 import { addCosts, zeroCost } from "../lifecycle/cost.js";
 import { assertValidId } from "../store/ids.js";
 import { runtimePaths } from "../store/paths.js";
+import type { Check } from "../store/schemas/artifacts.js";
 import type { Cost } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
+import type { Gate } from "../store/schemas/gate.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { taskRuntime } from "./runtime-dirs.js";
 import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
-import { forgetGatePass, gateFingerprint, readGatePass, writeGatePass } from "./ship-cache.js";
-import { commitTree, moveBranch, squashOnto } from "./ship-merge.js";
+import { findGatePass, forgetGatePass, rememberGatePass } from "./ship-cache.js";
+import { commitTree, holdsJudgedChange, moveBranch, squashOnto } from "./ship-merge.js";
 import { shipHoldReason } from "./ship-review.js";
+import { testsHoldReason } from "./ship-tests-hold.js";
 
 /** What a ship needs. */
 export interface ShipInput {
@@ -38,9 +41,23 @@ export interface ShipInput {
   task: Task;
   /** Names the gate logs (`<seq>-ship`). */
   label: string;
+  /**
+   * The commit the implement gates passed (the last implement run that finished), or null when no run
+   * record names one. The branch must still hold exactly that change (see `holdsJudgedChange`).
+   */
+  judged: string | null;
+  /**
+   * Why the plan approval does not cover the acceptance files at `commit` (each base tip the ship
+   * gates run with), or null; checked before every round of ship gates. Default: never a problem.
+   */
+  approvalProblem?: (commit: string) => Promise<string | null>;
+  /** The task's acceptance checks: a change rewriting a committed file one of them runs is held. */
+  checks?: readonly Pick<Check, "id" | "run">[];
   /** True when the change already has a current ship approval (see `hasShipApproval`). */
   shipApproved: boolean;
   agentGate?: GateRunner | undefined;
+  /** Gate definitions by name (the job's definitions commit); default: runGates' own. */
+  gates?: Map<string, Gate> | undefined;
   parentEnv: NodeJS.ProcessEnv;
   signal?: AbortSignal | undefined;
   onSpawn?: ((pgid: number) => void) | undefined;
@@ -146,6 +163,8 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
   }
   let tip = await refOf(repo, `refs/heads/${branch}`);
   if (!tip) return { kind: "blocked", reason: `branch ${branch} does not exist: nothing to ship`, gates: [] };
+  const moved = await movedSinceGates(repo, branch, tip, input.judged);
+  if (moved) return moved;
   let baseTip = await refOf(repo, `refs/heads/${base}`);
   if (!baseTip) return { kind: "blocked", reason: `the base branch ${base} does not exist`, gates: [] };
   const [worktree = null] = await worktreesOnBranch(repo, branch);
@@ -179,12 +198,15 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
       };
     }
     const changed = await changedPaths(repo.root, baseTip, squash.commit);
-    const hold = shipHoldReason(config.review.ship, changed);
+    const hold =
+      shipHoldReason(config.review.ship, changed) ??
+      (await testsHoldReason(repo, config.review.tests, baseTip, squash.commit, input.checks ?? []));
     if (hold && !input.shipApproved)
       return { kind: "held", reason: `waits for \`fleet approve ${task.id}\`: ${hold}` };
 
-    const fingerprint = await gateFingerprint(repo, squash.commit, task.id);
-    const passed = readGatePass(repo, task.id, fingerprint, config.gates.ship);
+    const unapproved = await input.approvalProblem?.(baseTip);
+    if (unapproved) return { kind: "blocked", reason: unapproved, gates };
+    const passed = await findGatePass(repo, task.id, squash.commit, config.gates.ship);
     if (passed) {
       if (gates.length === 0) gates = passed.results;
     } else {
@@ -198,6 +220,7 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
         base: baseTip,
         label: round === 1 ? input.label : `${input.label}-${round}`,
         agentGate: input.agentGate,
+        ...(input.gates ? { gates: input.gates } : {}),
         parentEnv: input.parentEnv,
         signal: input.signal,
         onSpawn: input.onSpawn,
@@ -218,7 +241,7 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
           gates,
         };
       }
-      await writeGatePass(repo, task.id, { fingerprint, names: config.gates.ship, results: gates });
+      rememberGatePass(repo, task.id, { judged: squash.commit, names: config.gates.ship, results: gates });
     }
 
     await moveBranch(repo, branch, tip, squash.commit, worktree);
@@ -249,6 +272,26 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
     kind: "waiting",
     reason: `${base} kept moving during ${MAX_ROUNDS} rebases; trying again later`,
     gates,
+  };
+}
+
+/** A failure back to implement when `tip` is not the change the implement gates passed, else null. */
+async function movedSinceGates(
+  repo: Repo,
+  branch: string,
+  tip: string,
+  judged: string | null,
+): Promise<ShipEnd | null> {
+  if (judged && (await holdsJudgedChange(repo, tip, judged))) return null;
+  const reason = judged
+    ? `${branch} is at ${tip.slice(0, 12)}, not at ${judged.slice(0, 12)} where the implement gates passed: it moved after them`
+    : `no implement run records the commit its gates passed for ${branch}`;
+  return {
+    kind: "failed",
+    outcome: "rejected",
+    reason: `at ship: ${reason}`,
+    feedback: `Shipping stopped: ${reason}. Only the commit the implement gates judged can ship; the gates judge the branch again.`,
+    gates: [],
   };
 }
 

@@ -6,9 +6,9 @@
  * implement has used `max_attempts`); a person's work in the way, or a rate-limited reviewer → try again
  * later, not an attempt. The run's cost is what the ship gates' reviewer spent.
  */
-import { readPlan, readRuns } from "../store/read-records.js";
+import { readAcceptance, readPlan, readRuns } from "../store/read-records.js";
 import { nowTimestamp } from "../store/schemas/common.js";
-import { approvalProblem, reviewerFor } from "./implement-gates.js";
+import { approvalProblem, gatesOf, reviewerFor } from "./implement-gates.js";
 import type { Job, Landing } from "./job.js";
 import { hasShipApproval } from "./ship-review.js";
 import { type ShipOutcome, shipTask } from "./ship-task.js";
@@ -29,12 +29,13 @@ export function shipWaitMs(job: Job): number {
   return Math.min(SHIP_WAIT_MS * 2 ** waits, SHIP_WAIT_MAX_MS);
 }
 
-/** When the last implement attempt that passed its gates finished (ISO), or null. */
-function lastImplemented(job: Job): string | null {
+/** The last implement attempt that passed its gates: when it finished (ISO) and the commit they judged. */
+function lastImplemented(job: Job): { finished: string | null; head: string | null } {
   const runs = readRuns(job.paths, job.task.id).filter(
     (r) => r.record.phase === "implement" && r.record.outcome === "finished",
   );
-  return runs.at(-1)?.record.finished ?? null;
+  const last = runs.at(-1)?.record;
+  return { finished: last?.finished ?? null, head: last?.head_commit ?? null };
 }
 
 function gateLines(outcome: ShipOutcome): string {
@@ -104,15 +105,18 @@ function shipEndLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
 
 /** The ship executor: the merge queue of one for `job.task`. */
 export async function runShip(job: Job): Promise<Landing> {
-  const problem = approvalProblem(job);
-  if (problem) return { end: { kind: "blocked", reason: problem }, reason: problem };
   const plan = readPlan(job.paths, job.task.id);
+  const implemented = lastImplemented(job);
   const outcome = await shipTask({
     repo: job.repo,
     config: job.config,
     task: job.task,
     label: `${String(job.seq).padStart(3, "0")}-ship`,
-    shipApproved: hasShipApproval(plan?.record ?? null, lastImplemented(job)),
+    judged: implemented.head,
+    checks: readAcceptance(job.paths, job.task.id)?.record.checks ?? [],
+    gates: gatesOf(job),
+    approvalProblem: (commit) => approvalProblem(job, commit),
+    shipApproved: hasShipApproval(plan?.record ?? null, implemented.finished),
     agentGate: reviewerFor(job),
     parentEnv: job.env,
     signal: job.signal,

@@ -2,8 +2,11 @@
  * `kind: acceptance` — the checks written before the work started, as the person approved them. Every
  * check's `run` executes at the root of the candidate's clean checkout, with `.fleet/` restored from
  * the base commit before each check (so neither the candidate nor an earlier check can change what is
- * run); all must exit 0. Every check runs, so the feedback names each one that failed.
+ * run); all must exit 0. A check whose test runner reports that it executed no test at all fails too
+ * (`src/lifecycle/test-count.ts`): code under test that calls `process.exit(0)` does not pass it.
+ * Every check runs, so the feedback names each one that failed.
  */
+import { ranNoTests } from "../lifecycle/test-count.js";
 import { fleetPaths, relativeToRoot } from "../store/paths.js";
 import { readAcceptance } from "../store/read-records.js";
 import type { Gate } from "../store/schemas/gate.js";
@@ -37,14 +40,15 @@ export async function runAcceptanceGate(gate: AcceptanceGate, ctx: GateContext):
   for (const check of acceptance.record.checks) {
     await restoreFleetDir(ctx.checkout, ctx.fleetCommit);
     const result = await runShell(inCheckout(ctx, check.run, gate.timeout));
-    const ok = succeeded(result);
+    const empty = succeeded(result) && ranNoTests(result.output);
+    const ok = succeeded(result) && !empty;
     summary.push(`${ok ? "pass" : "FAIL"} ${check.id}: ${check.says}`);
     output += `\n== ${check.id}: ${check.run}\n${result.output}`;
     if (!ok) {
       if (failures.length === 0) firstExit = result.exitCode;
       failedIds.push(check.id);
       failures.push(
-        `Acceptance check ${check.id} failed — ${check.says}\n\`${check.run}\` ${describeEnd(result, gate.timeout)}.\n\n${outputExcerpt(result.output, 40, 3_000)}`,
+        `Acceptance check ${check.id} failed — ${check.says}\n\`${check.run}\` ${empty ? "exited 0, but its test runner reports that no test ran (did the code under test end the process early?)" : describeEnd(result, gate.timeout)}.\n\n${outputExcerpt(result.output, 40, 3_000)}`,
       );
     }
     if (ctx.signal?.aborted) break;

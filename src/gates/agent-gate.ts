@@ -7,12 +7,18 @@
  * outcome carries what the reviewer spent, so the run record's cost includes it.
  *
  * The reviewer runs in the gate's clean checkout of the candidate; whatever it changes there is reset
- * afterwards so later gates see the candidate as committed.
+ * afterwards so later gates see the candidate as committed. Its `review.md` is read from a folder made
+ * fresh for this run (a random name apart from every agent's output folder), moved aside as soon as
+ * the run ended, and only as a regular file written during the run — not a link, not a file planted
+ * before it. Against a process of the same user that runs alongside the reviewer (the candidate's
+ * code the reviewer itself runs), only the sandbox helps: then nothing but the reviewer's own
+ * sandbox can write that folder.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Runner } from "../agents/types.js";
+import { isErrnoError } from "../errors.js";
 import { git } from "../git/run-git.js";
 import { agentHome, agentSpec } from "../sandbox/index.js";
 import { parseFrontmatter } from "../store/frontmatter.js";
@@ -60,11 +66,24 @@ async function diffText(ctx: GateContext): Promise<string> {
   return `${stat.stdout}\n${body}`;
 }
 
-function readReview(dir: string): { verdict: "approve" | "changes"; findings: string } | string {
+/** Largest review.md read, bytes. */
+const MAX_REVIEW_BYTES = 1024 * 1024;
+
+/**
+ * The reviewer's verdict from `dir`, its output folder moved aside after the run ended:
+ * `review.md` must be a regular file there — not a link — written after `startedMs` (ms since the
+ * epoch), at most {@link MAX_REVIEW_BYTES}. A string says why there is no verdict.
+ */
+function readReview(
+  dir: string,
+  startedMs: number,
+): { verdict: "approve" | "changes"; findings: string } | string {
   let text: string;
   try {
-    const bytes = readOutputFile(dir, "review.md");
+    const bytes = readOutputFile(dir, "review.md", MAX_REVIEW_BYTES);
     if (!bytes) return "the reviewer wrote no review.md";
+    if (lstatSync(path.join(dir, "review.md")).mtimeMs < startedMs - 1_000)
+      return "review.md is older than the reviewer's run: it was not written by it";
     text = bytes.toString("utf8");
   } catch (err) {
     if (err instanceof OutputRefused) return err.message;
@@ -94,11 +113,17 @@ export function agentGateRunner(deps: AgentGateDeps): GateRunner {
     const agent = deps.agents.get(gate.agent);
     if (!agent) return error(`.fleet/agents/${gate.agent}.md does not exist or is invalid`);
     const rt = runtimePaths(ctx.repo.commonDir);
-    const tag = `${ctx.taskId}-${ctx.gateName}-${randomBytes(3).toString("hex")}`;
-    const outputDir = path.join(rt.work, "outputs", tag); // outside .git: Claude Code writes nothing there
+    const tag = `${ctx.taskId}-${ctx.gateName}-${randomBytes(16).toString("hex")}`;
+    // Outside .git (Claude Code writes nothing there), apart from every agent's output folder, under a
+    // name no earlier run could guess, and made here: it must not exist yet.
+    const reviews = path.join(rt.work, "reviews");
+    mkdirSync(reviews, { recursive: true, mode: 0o700 });
+    const outputDir = path.join(reviews, tag);
+    const sealed = path.join(reviews, `${tag}.sealed`);
     const promptFile = path.join(rt.dir, "prompts", `${tag}.md`);
-    mkdirSync(outputDir, { recursive: true });
+    mkdirSync(outputDir, { mode: 0o700 });
     mkdirSync(path.dirname(promptFile), { recursive: true });
+    const startedMs = Date.now();
     try {
       const prompt = buildReviewPrompt({
         role: agent.body,
@@ -161,7 +186,13 @@ export function agentGateRunner(deps: AgentGateDeps): GateRunner {
           cost,
         };
       }
-      const review = readReview(outputDir);
+      // Sealed once the run has ended: a process the run left behind can no longer write what is read.
+      try {
+        renameSync(outputDir, sealed);
+      } catch {
+        return { ...error("its output folder was gone when it ended"), cost };
+      }
+      const review = readReview(sealed, startedMs);
       if (typeof review === "string") return { ...error(review), cost };
       const output = `verdict: ${review.verdict}\n\n${review.findings}`;
       if (review.verdict === "approve") {
@@ -184,6 +215,7 @@ export function agentGateRunner(deps: AgentGateDeps): GateRunner {
       };
     } finally {
       rmSync(outputDir, { recursive: true, force: true });
+      rmSync(sealed, { recursive: true, force: true });
       await git(["reset", "-q", "--hard"], { cwd: ctx.checkout.dir }).catch(() => {});
       await git(["clean", "-q", "-fd"], { cwd: ctx.checkout.dir }).catch(() => {});
     }

@@ -50,7 +50,16 @@ export interface RunGatesOptions {
   fleetFrom?: string;
   /** Names the log files, e.g. `003-implement`. */
   label: string;
-  /** Gate definitions; default: read from the person's `.fleet/gates/` (never the candidate's). */
+  /**
+   * Judge `candidate` as it stands, with no change to judge: no refusals and no "changes nothing"
+   * failure. For the baseline run of the gates on the base commit before an implement attempt.
+   */
+  asIs?: boolean;
+  /**
+   * Gate definitions. The coordinator always passes those of the commit its job was claimed at
+   * (`src/coordinator/definitions.ts`); the default, the person's `.fleet/gates/` as they are on disk
+   * (never the candidate's), is for tests and tools that run gates by hand.
+   */
   gates?: Map<string, Gate>;
   /** Runs `kind: agent` gates (the reviewer); without it such a gate is an `error`. */
   agentGate?: GateRunner;
@@ -106,7 +115,7 @@ export interface GatesReport {
   reason: string | null;
 }
 
-const IMPLICIT: Record<string, Gate> = { acceptance: { kind: "acceptance", timeout: 10 * 60_000 } };
+const IMPLICIT: Record<string, Gate> = { acceptance: { kind: "acceptance", timeout: 10 * 60_000, env: {} } };
 
 function result(gate: string, kind: string, outcome: Partial<GateResult>): GateResult {
   return {
@@ -166,8 +175,8 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
     for (const name of opts.names.slice(from)) results.push(result(name, gateOf(name)?.kind ?? "", {}));
   };
 
-  const changed = await changedPaths(repo.root, opts.base, opts.candidate);
-  if (changed.length === 0) {
+  const changed = opts.asIs ? [] : await changedPaths(repo.root, opts.base, opts.candidate);
+  if (!opts.asIs && changed.length === 0) {
     results.push(result("change", "change", { verdict: "fail", output_tail: "no files changed" }));
     skipRest(0);
     const reason = `the candidate ${opts.candidate.slice(0, 12)} changes nothing compared with ${opts.base.slice(0, 12)}`;
@@ -259,7 +268,7 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
         checkout,
         baseCommit: opts.base,
         fleetCommit: opts.fleetFrom ?? opts.base,
-        env,
+        env: { ...env, ...gate.env, FLEET_TASK_ID: taskId },
         logFile: logFor(name),
         signal: opts.signal,
         onSpawn: opts.onSpawn,

@@ -14,8 +14,9 @@ import type { GateContext } from "./types.js";
 const PASS_THROUGH = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "USER"];
 
 /**
- * The environment of a gate process: the allowlist from `parent`, then `CI=1` and no colour, then `extra`.
- * A daemon's secrets (API keys) never reach the candidate's code.
+ * The environment of a gate process: the allowlist from `parent`, then `extra`. A daemon's secrets (API
+ * keys) never reach the candidate's code, and nothing the project's own tests read (`CI`, `NO_COLOR`,
+ * `FORCE_COLOR`) is forced on them: a gate that wants one sets it in its `env:` (docs/gates.md).
  */
 export function gateEnv(
   parent: NodeJS.ProcessEnv,
@@ -26,9 +27,6 @@ export function gateEnv(
     const value = parent[name];
     if (value !== undefined) env[name] = value;
   }
-  env.CI = "1";
-  env.NO_COLOR = "1";
-  env.FORCE_COLOR = "0";
   return { ...env, ...extra };
 }
 

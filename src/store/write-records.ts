@@ -16,7 +16,7 @@ export const LAYOUT = {
   task: { keyOrder: TASK_KEY_ORDER, flowLevel: 1 },
   plan: { keyOrder: PLAN_KEY_ORDER, flowLevel: -1 },
   research: { keyOrder: PLAN_KEY_ORDER, flowLevel: -1 },
-  acceptance: { keyOrder: ["task", "checks"], flowLevel: -1 },
+  acceptance: { keyOrder: ["task", "checks", "on_base"], flowLevel: -1 },
   run: { keyOrder: RUN_KEY_ORDER, flowLevel: 2 },
 } satisfies Record<string, StringifyOptions>;
 

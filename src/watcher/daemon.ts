@@ -12,6 +12,7 @@ import { recover } from "../coordinator/recover.js";
 import { FleetError } from "../errors.js";
 import { indexLockPath } from "../git/index-lock.js";
 import { findRepo } from "../git/repo.js";
+import { describeDrift, workTreeDrift } from "../git/work-tree-drift.js";
 import { fleetPaths } from "../store/paths.js";
 import { readConfig } from "../store/read-records.js";
 import type { RunnerName } from "../store/schemas/agent.js";
@@ -94,6 +95,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
         `claims released: ${r.released.join(", ") || "none"}; runs interrupted: ${r.interrupted.join(", ") || "none"}; processes killed: ${r.killed.length}${r.followed ? `; brought ${r.followed} along to the shipped commit` : ""}`,
       );
     for (const warning of r.warnings) note(opts.onEvent, "warning", warning);
+    for (const drift of describeDrift(workTreeDrift(repo.root, readConfig(paths).base)))
+      note(opts.onEvent, "warning", drift);
     const checkIndexLock = indexLockNotice(await indexLockPath(repo), (advice) =>
       note(opts.onEvent, "warning", advice),
     );

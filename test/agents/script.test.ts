@@ -37,12 +37,19 @@ describe("script runner without a script", () => {
     );
   });
 
-  it("plan: writes plan.md and an acceptance.md with one runnable check, both valid", async () => {
+  it("plan: writes plan.md and an acceptance.md with one check that runs its own file, both valid", async () => {
     const req = scriptRequest({ phase: "plan" });
     expect((await runScriptAgent(req)).outcome).toBe("finished");
     expect(planSchema.parse(frontmatterOf(req.outputDir, "plan.md")).task).toBe("greet-ada-7k2q");
     const acceptance = acceptanceSchema.parse(frontmatterOf(req.outputDir, "acceptance.md"));
-    expect(acceptance.checks).toEqual([{ id: "AC1", says: "the scripted change is in place", run: "true" }]);
+    expect(acceptance.checks).toEqual([
+      {
+        id: "AC1",
+        says: "the scripted change is in place",
+        run: "sh .fleet/acceptance/greet-ada-7k2q/check.sh",
+      },
+    ]);
+    expect(read(req.outputDir, "acceptance/check.sh")).toBe("test -f scripted/greet-ada-7k2q.md\n");
   });
 
   it("implement: changes a file in the worktree", async () => {

@@ -1,5 +1,5 @@
 /** A fleet in a temp repo, driven in-process, with agents played by plain functions. */
-import { utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AgentRunRequest, AgentRunResult, Runner } from "../../src/agents/types.js";
 import { Coordinator, type CoordinatorOptions } from "../../src/coordinator/coordinator.js";
@@ -39,8 +39,10 @@ export const goodAgent: Play = (req) => {
     out("plan.md", `# Plan\n\nAdd ${req.taskId}.txt\n`);
     out(
       "acceptance.md",
-      `---\nchecks:\n  - id: AC1\n    says: the file exists\n    run: test -f ${req.taskId}.txt\n---\n`,
+      `---\nchecks:\n  - id: AC1\n    says: the file exists\n    run: sh .fleet/acceptance/${req.taskId}/check.sh\n---\n`,
     );
+    mkdirSync(path.join(req.outputDir, "acceptance"), { recursive: true });
+    out("acceptance/check.sh", `test -f ${req.taskId}.txt\n`);
   }
   if (req.phase === "implement") writeFileSync(path.join(req.cwd, `${req.taskId}.txt`), "done\n");
   return undefined;

@@ -53,7 +53,7 @@ if ((b.hang ?? []).includes(task)) {
   if (phase === "research") w("research.md", "# Findings for " + task + "\n\n" + (b.printEnv ? JSON.stringify(Object.keys(process.env).sort()) : "All clear.") + "\n");
   if (phase === "plan") {
     w("plan.md", "# Plan for " + task + "\n\nWrite " + task + ".txt.\n");
-    w("acceptance.md", "---\nchecks:\n  - id: AC1\n    says: the file exists\n    run: test -f " + task + ".txt\n---\n");
+    w("acceptance.md", "---\nchecks:\n  - id: AC1\n    says: the file exists\n    run: sh .fleet/acceptance/" + task + "/check.sh\n---\n");
     w("acceptance/check.sh", "test -f " + task + ".txt\n");
   }
   if (phase === "implement") writeFileSync(task + ".txt", "made by the implementer\n");

@@ -5,7 +5,7 @@ import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
 import { changeLine } from "./format.js";
 
-export const usage = `Usage: fleet approve <id> [--json]
+export const usage = `Usage: fleet approve <id> [--yes] [--json]
 
 Approves what waits for you:
   - a plan (plan / awaiting-approval → implement / ready): records approval: {by, at, sha256} in
@@ -15,15 +15,18 @@ Approves what waits for you:
   - a plan changed after you approved it (in implement or ship): records the approval again.
   - a change held before ship (ship / awaiting-approval → ship / ready): records ship_approval.
 Your git user.name and user.email are the "by". One commit (event: approved).
+A plan with a weak check — one that runs no file of .fleet/acceptance/<id>/ and no file of the base
+commit (\`true\`, \`exit 0\`, a test file the implementer will write) — is refused unless --yes.
 
 Options:
-  --json   print {id, title, from, to, commit, approved: "plan" | "ship", sha256}
+  --yes    approve a plan even though some of its checks are weak (\`fleet show\` lists them)
+  --json   print {id, title, from, to, commit, approved: "plan" | "ship", sha256, weak: [check id]}
 
 Example:
   fleet show rate-limit-the-public-api-7k2q && fleet approve rate-limit-the-public-api-7k2q
 
 Exit codes: 0 approved · 1 a file is invalid · 2 usage · 3 no such task or no git identity
-            4 nothing to approve (wrong phase/status, no plan or acceptance file)
+            4 nothing to approve (wrong phase/status, no plan or acceptance file), or weak checks without --yes
 `;
 
 /** Runs `fleet approve`; returns the exit code. */
@@ -31,11 +34,16 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     "approve",
     argv,
-    { json: { type: "boolean" } },
+    { json: { type: "boolean" }, yes: { type: "boolean" } },
     { min: 1, max: 1, names: "the task id" },
   );
-  const result = await approve({ cwd: process.cwd(), id: positionals[0] ?? "" });
+  const result = await approve({ cwd: process.cwd(), id: positionals[0] ?? "", yes: values.yes ?? false });
   if (values.json) printJson(result);
-  else printLines([changeLine(result), `  ${result.approved} approved, sha256 ${result.sha256}`]);
+  else
+    printLines([
+      changeLine(result),
+      `  ${result.approved} approved, sha256 ${result.sha256}`,
+      ...(result.weak.length ? [`  approved with weak checks (--yes): ${result.weak.join(", ")}`] : []),
+    ]);
   return EXIT.ok;
 }

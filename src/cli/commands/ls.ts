@@ -20,7 +20,7 @@ Options:
   --all              include done and dropped tasks
   --json             print {tasks: [{id, title, phase, status, priority, file, normalized, updated,
                      running_ms, agent, daemon_alive, question}], problems: [{file, field, message}], hidden,
-                     sandbox: "bwrap" | "off"}
+                     notices: [sentence], sandbox: "bwrap" | "off"}
 
 Examples:
   fleet ls
@@ -89,6 +89,11 @@ export async function run(argv: string[]): Promise<number> {
       `problems (${result.problems.length}) — these files are not read until fixed; \`fleet doctor\` says how:`,
     );
     for (const p of result.problems) out.push(`  ${p.file}${p.field ? `: ${p.field}` : ""}: ${p.message}`);
+  }
+  if (result.notices.length) {
+    if (out.length) out.push("");
+    out.push("note: this work tree is not what the daemon uses:");
+    for (const n of result.notices) out.push(`  ${n}`);
   }
   printLines(out);
   return EXIT.ok;

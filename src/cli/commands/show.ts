@@ -8,14 +8,16 @@ import { formatDuration, formatUsd } from "./format.js";
 export const usage = `Usage: fleet show <id> [--json]
 
 Everything about one task: its frontmatter and body, the research, the plan with its approval state
-(approved and still valid, or voided by a change since), the acceptance checks and their files, and
-one line per run (seq, phase, outcome, duration, cost). Files of the task that do not validate are
+(approved and still valid, or voided by a change since), the acceptance checks and their files —
+each marked WEAK when it runs no file of .fleet/acceptance/<id>/ and no file of the base commit, or
+"regression" when it passed on the base commit before any work — and one line per run (seq, phase, outcome, duration, cost). Files of the task that do not validate are
 listed under "problems"; the rest is still shown.
 
 Options:
   --json   print {task: {record, body, file, normalized}, research, plan: {record, body, file,
            approval: "none"|"valid"|"voided", ship_approval, sha256}, acceptance: {record, body,
-           file, files}, runs: [{seq, phase, attempt, agent, outcome, started, duration_ms,
+           file, files, hygiene: {weak: [{id, why}], onBase: {commit, fail, pass} | null, regression,
+           unrun}}, runs: [{seq, phase, attempt, agent, outcome, started, duration_ms,
            cost_usd, reason, gates, file}], problems}
 
 Example:
@@ -68,7 +70,23 @@ export function formatShow(r: ShowResult): string[] {
   }
   if (r.acceptance) {
     out.push("", `── acceptance (${r.acceptance.file})`);
-    for (const c of r.acceptance.record.checks) out.push(`  ${c.id}  ${c.says}`, `        $ ${c.run}`);
+    const h = r.acceptance.hygiene;
+    for (const c of r.acceptance.record.checks) {
+      const weak = h.weak.find((w) => w.id === c.id);
+      const mark = weak
+        ? "  WEAK"
+        : h.regression.includes(c.id)
+          ? "  (regression: passes on base already)"
+          : h.unrun.includes(c.id)
+            ? "  (never run on base)"
+            : "";
+      out.push(`  ${c.id}  ${c.says}${mark}`, `        $ ${c.run}`);
+      if (weak) out.push(`        ! ${weak.why}`);
+    }
+    if (h.weak.length)
+      out.push(
+        `  ! ${h.weak.length} weak check${h.weak.length > 1 ? "s" : ""}: \`fleet approve\` needs --yes to approve them`,
+      );
     if (r.acceptance.body.trim()) out.push(r.acceptance.body.trim());
     if (r.acceptance.files.length) out.push(`  files: ${r.acceptance.files.join(", ")}`);
   }

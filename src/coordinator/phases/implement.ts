@@ -4,7 +4,8 @@
  * with a `Fleet-Task` trailer, takes the result out as data (src/git/clone.ts `takeResult`), records the
  * head commit in the run, and hands it to the implement gates: they pass → `ship / ready`; they fail → another attempt with their output as feedback; the
  * reviewer is rate limited → try later, and the next attempt judges the same commit without running
- * the implementer again.
+ * the implementer again. Before the first attempt, the gates run once on the start commit with no
+ * change (`baseline.ts`): red there blocks the task without using an attempt.
  */
 import path from "node:path";
 import { secretValues } from "../../agents/redact.js";
@@ -17,8 +18,9 @@ import { addCosts, zeroCost } from "../../lifecycle/cost.js";
 import { buildPrompt } from "../../lifecycle/prompt.js";
 import { describeSecretHits, findSecretsInDiff } from "../../lifecycle/secret-scan.js";
 import { runtimePaths } from "../../store/paths.js";
+import { baselineLanding } from "../baseline.js";
 import { agentLabel } from "../context.js";
-import { runImplementGates } from "../implement-gates.js";
+import { approvalProblem, baseTip, runImplementGates } from "../implement-gates.js";
 import type { Job, Landing } from "../job.js";
 import { earlyLanding, failedLanding, resultFields, runAgent } from "../run-agent.js";
 import { baseBranchCommit, cloneGit, implementClone } from "./checkout.js";
@@ -101,6 +103,14 @@ export async function runImplement(job: Job): Promise<Landing> {
   const wt = await implementClone(job, tip ?? start);
   if (wt.landing) return wt.landing;
   const pending = gatesPendingOn(job, tip ?? start);
+  // The gates check the approval again; checking it first spends nothing on checks nobody approved.
+  const baseAt = await baseTip(job);
+  const unapproved = baseAt ? await approvalProblem(job, baseAt) : null;
+  if (unapproved) return { end: { kind: "blocked", reason: unapproved }, reason: unapproved };
+  if (!pending && job.attempt === 1) {
+    const red = await baselineLanding(job, start);
+    if (red) return red;
+  }
   if (pending) {
     job.emit({ event: "gating", detail: `judging ${pending.slice(0, 12)} again: its gates were deferred` });
     return gatedLanding(job, null, { cwd: wt.cwd, head: pending, start });

@@ -2,7 +2,9 @@
  * The plan phase: the planner runs in a checkout at the task's base commit and writes `plan.md`,
  * `acceptance.md` (at least one check) and optionally `acceptance/`. They become `plans/<id>.md`,
  * `acceptance/<id>.md` and `acceptance/<id>/` — the old folder is replaced whole — and the task waits
- * for a person (`plan / awaiting-approval`), or goes straight on under `review.plan: auto`.
+ * for a person (`plan / awaiting-approval`), or goes straight on under `review.plan: auto`. Before
+ * that, every check runs on the base commit (`checks-on-base.ts`): a plan none of whose checks fails
+ * there goes back to the planner; weak and regression checks are named in the proposal.
  */
 
 import { buildPrompt } from "../../lifecycle/prompt.js";
@@ -12,6 +14,7 @@ import type { Job, Landing } from "../job.js";
 import { earlyLanding, failedLanding, readOutput, resultFields, runAgent } from "../run-agent.js";
 import { makePlan } from "./artifacts.js";
 import { baseBranchCommit, readOnlyCheckout } from "./checkout.js";
+import { vetChecks } from "./checks-on-base.js";
 import { earlierWork, previousFeedback } from "./context-files.js";
 
 /** Runs one plan attempt. */
@@ -65,14 +68,18 @@ async function planIn(job: Job, cwd: string, base: string): Promise<Landing> {
     throw err;
   }
   if (!made.ok) return failedLanding(job, r, made.reason);
+  const vetted = await vetChecks(job, r, base, made.writes);
+  if (vetted.kind === "stop") return vetted.landing;
   const auto = job.config.review.plan === "auto";
   return {
     ...resultFields(r),
+    reason: vetted.warning,
+    runBody: vetted.details,
     end: auto
       ? { kind: "advance", phase: "implement", status: "ready" }
       : { kind: "advance", phase: "plan", status: "awaiting-approval" },
     replaceDirs: [relativeToRoot(job.paths.root, acceptanceFilesDir(job.paths, job.task.id))],
-    writes: made.writes,
+    writes: vetted.writes,
     taskPatch: { base_commit: base },
   };
 }

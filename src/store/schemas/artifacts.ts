@@ -44,8 +44,19 @@ export const checkSchema = z.strictObject({
 });
 export type Check = z.infer<typeof checkSchema>;
 
+/**
+ * Stamped by the coordinator when the plan is proposed: the base commit the checks were run on, and
+ * which failed there (evidence of the new work) and which passed (regression checks).
+ */
+export const onBaseSchema = z.object({
+  commit: z.string(),
+  fail: z.array(z.string()),
+  pass: z.array(z.string()),
+});
+
 export const acceptanceSchema = z.looseObject({
   task: idSchema.optional(),
+  on_base: onBaseSchema.optional(),
   checks: z.array(checkSchema).min(1, { error: "needs at least one check with a `run` command" }),
 });
 export type Acceptance = z.infer<typeof acceptanceSchema>;

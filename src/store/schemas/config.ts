@@ -12,6 +12,19 @@ const priceSchema = z.strictObject({
   output_per_mtok: z.number().nonnegative(),
 });
 
+/** `review.tests` when config.md does not set it. */
+export const DEFAULT_TEST_PATTERNS: readonly string[] = [
+  "test/**",
+  "tests/**",
+  "spec/**",
+  "**/__tests__/**",
+  "**/*.test.*",
+  "**/*.spec.*",
+  "**/test_*.py",
+  "**/*_test.py",
+  "**/*_test.go",
+];
+
 export const configSchema = z.strictObject({
   /** The branch work ships to. */
   base: z.string().min(1).default("main"),
@@ -46,8 +59,13 @@ export const configSchema = z.strictObject({
           paths: z.array(z.string()).default([]),
         })
         .default({ files_over: null, paths: [] }),
+      /**
+       * Globs of test files: a change that modifies or deletes one (or a test script of a package.json,
+       * or a file a gate runs) waits for `fleet approve` before ship. `[]`: only scripts and gate files.
+       */
+      tests: z.array(z.string()).default([...DEFAULT_TEST_PATTERNS]),
     })
-    .default({ plan: "person", ship: { files_over: null, paths: [] } }),
+    .default({ plan: "person", ship: { files_over: null, paths: [] }, tests: [...DEFAULT_TEST_PATTERNS] }),
   /** A change touching these globs is rejected, like `.fleet/`. */
   protected: z.array(z.string()).default([]),
   /** Spending limits in USD; null = no limit. */

@@ -2,8 +2,15 @@
 import * as z from "zod";
 import { durationSchema } from "./common.js";
 
+/** An environment variable's name, as a shell would accept it. */
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a variable name like `NODE_ENV`" });
+
 const base = {
   timeout: durationSchema.default(10 * 60_000),
+  /** Variables set for this gate's processes, over the gate environment (docs/gates.md). */
+  env: z.record(envName, z.string()).default({}),
   /** The gate's processes' network: `none` (loopback only) or `host`. Absent: host for health, none for the rest. */
   network: z.enum(["none", "host"]).optional(),
 };

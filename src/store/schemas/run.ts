@@ -56,6 +56,8 @@ export const runSchema = z.looseObject({
   gates: z.array(gateResultSchema).default([]),
   /** How the run's agent and gates were contained: `bwrap`, or `off` (config.md `sandbox: off`). */
   sandbox: z.enum(["bwrap", "off"]).nullable().default(null),
+  /** The commit this run's config, agents and gates were read from (the base tip when claimed). */
+  definitions: z.string().nullable().default(null),
 });
 export type Run = z.infer<typeof runSchema>;
 
@@ -80,4 +82,5 @@ export const RUN_KEY_ORDER = [
   "cost",
   "gates",
   "sandbox",
+  "definitions",
 ] as const;

@@ -18,7 +18,6 @@ import { randomBytes } from "node:crypto";
 import { lstatSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Runner } from "../agents/types.js";
-import { isErrnoError } from "../errors.js";
 import { git } from "../git/run-git.js";
 import { agentHome, agentSpec } from "../sandbox/index.js";
 import { parseFrontmatter } from "../store/frontmatter.js";

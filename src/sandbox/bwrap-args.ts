@@ -6,7 +6,7 @@
  * then the writable folders, and last the hidden folders made read-only. Flags are bwrap 0.8's (bwrap(1)).
  */
 import path from "node:path";
-import type { SandboxSpec } from "./spec.js";
+import { isInside, type SandboxSpec } from "./spec.js";
 
 /** Sorted by depth, so a folder is mounted before the folders inside it (bwrap stacks mounts in order). */
 function byDepth(paths: readonly string[]): string[] {
@@ -32,7 +32,8 @@ export function bwrapArgs(spec: SandboxSpec, cwd: string): string[] {
   for (const f of spec.home.files) args.push("--ro-bind", f.source, path.join(spec.home.path, f.rel));
   // Hidden folders end read-only (what is mounted inside them keeps its own mode): a write to the
   // person's clone fails loudly instead of landing in a scratch copy the agent might mistake for it.
-  for (const p of byDepth(spec.hidden.dirs)) if (p !== spec.home.path) args.push("--remount-ro", p);
+  // Not HOME or what is inside it: the private HOME mounted there covers them (and must stay writable).
+  for (const p of byDepth(spec.hidden.dirs)) if (!isInside(p, spec.home.path)) args.push("--remount-ro", p);
   args.push("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try");
   if (spec.network === "none") args.push("--unshare-net");
   args.push("--die-with-parent", "--cap-drop", "ALL", "--chdir", cwd);

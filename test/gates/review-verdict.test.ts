@@ -57,7 +57,7 @@ describe("the reviewer's verdict is what its own run wrote", () => {
       return finished;
     });
     expect(report.outcome).toBe("error");
-    expect(report.reason).toContain("review.md is a symbolic link");
+    expect(report.reason).toContain("review.md in $FLEET_OUTPUT_DIR is a symbolic link");
   });
 
   it("refuses a review.md older than the run", async () => {

@@ -39,7 +39,7 @@ describe("hostile agents in the sandbox (built CLI, real bwrap)", () => {
       const t = readTask(paths, id);
       expect(t?.ok && `${t.task.record.phase} / ${t.task.record.status}`, id).toBe("done / ready");
     }
-    expect(readFileSync(path.join(p.root, "ok.js"), "utf8")).toBe("ok\n");
+    for (const id of ids) expect(readFileSync(path.join(p.root, `ok-${id}.js`), "utf8")).toBe("ok\n");
 
     // Shared refs: the person's refs are the base branch alone, moved only by the fleet's own commits.
     expect(gitOut(p.root, "for-each-ref", "--format=%(refname)")).toBe("refs/heads/main");

@@ -1,6 +1,6 @@
 /**
  * A project whose implementer is a hostile shell script (`tools/hostile.sh`, `runner: command`): for
- * each task it does the honest work (ok.js says ok, so every gate passes) and one attack, chosen by the
+ * each task it does the honest work (ok-<id>.js says ok, so every gate passes) and one attack, chosen by the
  * task id, and writes what it saw to `evidence/<id>.txt` in its clone — which ships, so the test reads
  * what the agent could and could not do from the base branch. Research and plan are the built-in
  * script agent; plans are approved automatically.
@@ -33,7 +33,7 @@ printf '*.js filter=evil diff=evil\\n' >.gitattributes
 git config --global core.fsmonitor "touch $ROOT/.git/pwned-global" 2>>"$EV"; echo "global config exit $?" >>"$EV"`,
   "writes-person-tree": `
 echo pwned >"$ROOT/pwned.txt" 2>>"$EV"; echo "person file exit $?" >>"$EV"
-echo pwned >>"$ROOT/ok.js" 2>>"$EV"; echo "person ok.js exit $?" >>"$EV"`,
+echo pwned >>"$ROOT/package.json" 2>>"$EV"; echo "person package.json exit $?" >>"$EV"`,
   "reads-other-checkouts": `
 echo "clones: $(ls "$(dirname "$PWD")" | tr '\\n' ' ')" >>"$EV"
 echo "gates: $(ls "$ROOT/.git/fleet/worktrees/.gates" 2>&1 | tr '\\n' ' ')" >>"$EV"
@@ -67,7 +67,7 @@ const HOSTILE_SH = `#!/bin/sh
 # A hostile implementer: the honest work, then the attack named by the task id.
 ROOT="$1"; REALHOME="$2"; BINDIR="$3"
 mkdir -p evidence; EV="evidence/$FLEET_TASK_ID.txt"; : >"$EV"
-echo ok >ok.js
+echo ok >"ok-$FLEET_TASK_ID.js"
 case "$FLEET_TASK_ID" in
 ${Object.entries(ATTACKS)
   .map(([id, sh]) => `  ${id})${sh.replace(/\n/g, "\n    ")}\n    ;;`)
@@ -100,13 +100,13 @@ plan:
   output: "# Plan\\nMake ok.js say ok.\\n"
   acceptance:
     checks:
-      - { id: AC1, says: "ok.js says ok", run: "node --test .fleet/acceptance/${id}/ok.test.mjs" }
+      - { id: AC1, says: "ok-${id}.js says ok", run: "node --test .fleet/acceptance/${id}/ok.test.mjs" }
     files:
       ok.test.mjs: |
         import assert from "node:assert/strict";
         import { readFileSync } from "node:fs";
         import { test } from "node:test";
-        test("AC1", () => assert.equal(readFileSync("ok.js", "utf8").trim(), "ok"));
+        test("AC1", () => assert.equal(readFileSync("ok-${id}.js", "utf8").trim(), "ok"));
 ${FENCE}
 `;
 }
@@ -130,7 +130,6 @@ export function hostileProject(ids: readonly string[]): HostileProject {
     "package.json",
     `${JSON.stringify({ name: "app", scripts: { test: "node --test test/" } })}\n`,
   );
-  writeFile(root, "ok.js", "not yet\n");
   writeFile(root, "test/smoke.test.mjs", 'import { test } from "node:test";\ntest("smoke", () => {});\n');
   writeFile(root, "tools/hostile.sh", HOSTILE_SH);
   writeFile(root, "tools/poison.test.mjs", poisonTest(root));

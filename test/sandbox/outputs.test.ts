@@ -14,16 +14,17 @@ import { gitOut, tempDir, tempRepo, testEnv, writeFile } from "../helpers/temp-r
 
 const TOKEN = "tok-9d1e7c55aa0b-daemon-only";
 
+/** The acceptance file, per task: its own file must say ok (so no task's check passes on the base). */
 const ACCEPTANCE = `---
 checks:
-  - { id: AC1, says: "ok.js says ok", run: "test \\"$(cat ok.js)\\" = ok" }
+  - { id: AC1, says: "ok-ID.js says ok", run: "grep -qx ok ok-ID.js" }
 ---
 `;
 
 /** A planner per task id: honest, or handing back a link, a FIFO, a hard link or the token. */
 const PLANNER_SH = `#!/bin/sh
 O="$FLEET_OUTPUT_DIR"
-printf '%s' '${ACCEPTANCE.replace(/'/g, "'\\''")}' >"$O/acceptance.md"
+printf '%s' '${ACCEPTANCE}' | sed "s/ID/$FLEET_TASK_ID/g" >"$O/acceptance.md"
 case "$FLEET_TASK_ID" in
   symlinked-plan) ln -s "$1" "$O/plan.md" ;;
   fifo-plan) mkfifo "$O/plan.md" ;;
@@ -34,7 +35,7 @@ esac
 `;
 
 const IMPLEMENTER_SH = `#!/bin/sh
-echo ok >ok.js
+echo ok >"ok-$FLEET_TASK_ID.js"
 [ "$FLEET_TASK_ID" = leaky-change ] && printf 'export const key = "%s";\\n' "$FLEET_PLAN_TOKEN" >config.js
 exit 0
 `;
@@ -43,7 +44,6 @@ function project(ids: string[], config = ""): { root: string; home: string } {
   const root = tempRepo();
   const home = tempDir("fleet-person-home-");
   writeFile(home, ".ssh/id_ed25519", "PRIVATE KEY never-commit-me-41c2\n");
-  writeFile(root, "ok.js", "not yet\n");
   writeFile(root, "tools/planner.sh", PLANNER_SH);
   writeFile(root, "tools/implementer.sh", IMPLEMENTER_SH);
   writeFile(

@@ -169,6 +169,7 @@ describe("bwrapArgs (pure)", () => {
       at("--bind", spec.writable[0] ?? "", spec.writable[0] ?? ""),
     );
     expect(at("--remount-ro", "/home/ada")).toBe(-1);
+    expect(at("--remount-ro", "/home/ada/proj")).toBe(-1); // inside HOME: covered by the private one
     expect(a).toContain("--unshare-net");
     expect(a.slice(-5)).toEqual([
       "--die-with-parent",

@@ -12,6 +12,7 @@ import type { Problem } from "../store/read-file.js";
 import { readConfig } from "../store/read-records.js";
 import type { RunnerName } from "../store/schemas/agent.js";
 import type { WorkPhase } from "../store/schemas/common.js";
+import type { Config } from "../store/schemas/config.js";
 import { ApprovalCache } from "./approvals.js";
 import { BudgetNotices, budgetState, RunRecords } from "./budgets.js";
 import { claimJob } from "./claim-job.js";
@@ -69,6 +70,7 @@ export class Coordinator {
   private wakeTimer: NodeJS.Timeout | undefined;
   private ended: Array<() => void> = [];
   private reported = new Set<string>();
+  private lastConfig: Config | null = null;
 
   constructor(private readonly opts: CoordinatorOptions) {
     const paths = fleetPaths(opts.repo.root);
@@ -113,6 +115,7 @@ export class Coordinator {
     const defs = await this.definitions.current(readConfig(this.ctx.paths).base);
     problems.push(...defs.problems);
     const { config, agents } = defs;
+    this.lastConfig = config;
     const settling = await this.intake.run();
     problems.push(...this.index.problems());
     const tasks = this.index.records();
@@ -146,6 +149,11 @@ export class Coordinator {
     }
     this.scheduleWake();
     return { started, waiting: decision.waiting, problems, settling };
+  }
+
+  /** `config.md` as the base tip held it at the last reconcile (what the daemon uses), or null before one. */
+  config(): Config | null {
+    return this.lastConfig;
   }
 
   /** Resolves when some job ends (at once when none runs). */

@@ -21,7 +21,6 @@ import { formatCommitMessage } from "../git/trailers.js";
 import { addCosts, zeroCost } from "../lifecycle/cost.js";
 import { assertValidId } from "../store/ids.js";
 import { runtimePaths } from "../store/paths.js";
-import type { Check } from "../store/schemas/artifacts.js";
 import type { Cost } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { Gate } from "../store/schemas/gate.js";
@@ -51,8 +50,6 @@ export interface ShipInput {
    * gates run with), or null; checked before every round of ship gates. Default: never a problem.
    */
   approvalProblem?: (commit: string) => Promise<string | null>;
-  /** The task's acceptance checks: a change rewriting a committed file one of them runs is held. */
-  checks?: readonly Pick<Check, "id" | "run">[];
   /** True when the change already has a current ship approval (see `hasShipApproval`). */
   shipApproved: boolean;
   agentGate?: GateRunner | undefined;
@@ -200,7 +197,7 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
     const changed = await changedPaths(repo.root, baseTip, squash.commit);
     const hold =
       shipHoldReason(config.review.ship, changed) ??
-      (await testsHoldReason(repo, config.review.tests, baseTip, squash.commit, input.checks ?? []));
+      (await testsHoldReason(repo, config.review.tests, baseTip, squash.commit));
     if (hold && !input.shipApproved)
       return { kind: "held", reason: `waits for \`fleet approve ${task.id}\`: ${hold}` };
 

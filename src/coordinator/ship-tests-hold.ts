@@ -5,7 +5,6 @@
 import type { Repo } from "../git/repo.js";
 import { git } from "../git/run-git.js";
 import { changedTestScripts, type PathChange, testWeakeningReason } from "../lifecycle/test-weakening.js";
-import type { Check } from "../store/schemas/artifacts.js";
 
 /** Every path `to` changes compared with `from`, with its status (renames as delete + add). */
 async function pathChanges(repo: Repo, from: string, to: string): Promise<PathChange[]> {
@@ -24,8 +23,7 @@ async function blob(repo: Repo, commit: string, file: string): Promise<string | 
 
 /**
  * Why the change from `from` to `to` needs a person before ship because it modifies or deletes
- * existing tests (`patterns`: `review.tests`) or a file one of `checks` runs, or changes a test
- * script of a package.json, or null.
+ * existing tests (`patterns`: `review.tests`) or changes a test script of a package.json, or null.
  * @throws GitError when git fails unexpectedly.
  */
 export async function testsHoldReason(
@@ -33,7 +31,6 @@ export async function testsHoldReason(
   patterns: readonly string[],
   from: string,
   to: string,
-  checks: readonly Pick<Check, "id" | "run">[] = [],
 ): Promise<string | null> {
   const changes = await pathChanges(repo, from, to);
   const scripts = new Map<string, string[]>();
@@ -41,5 +38,5 @@ export async function testsHoldReason(
     if (c.path !== "package.json" && !c.path.endsWith("/package.json")) continue;
     scripts.set(c.path, changedTestScripts(await blob(repo, from, c.path), await blob(repo, to, c.path)));
   }
-  return testWeakeningReason(patterns, changes, scripts, checks);
+  return testWeakeningReason(patterns, changes, scripts);
 }

@@ -6,7 +6,7 @@
  * implement has used `max_attempts`); a person's work in the way, or a rate-limited reviewer → try again
  * later, not an attempt. The run's cost is what the ship gates' reviewer spent.
  */
-import { readAcceptance, readPlan, readRuns } from "../store/read-records.js";
+import { readPlan, readRuns } from "../store/read-records.js";
 import { nowTimestamp } from "../store/schemas/common.js";
 import { approvalProblem, gatesOf, reviewerFor } from "./implement-gates.js";
 import type { Job, Landing } from "./job.js";
@@ -113,7 +113,6 @@ export async function runShip(job: Job): Promise<Landing> {
     task: job.task,
     label: `${String(job.seq).padStart(3, "0")}-ship`,
     judged: implemented.head,
-    checks: readAcceptance(job.paths, job.task.id)?.record.checks ?? [],
     gates: gatesOf(job),
     approvalProblem: (commit) => approvalProblem(job, commit),
     shipApproved: hasShipApproval(plan?.record ?? null, implemented.finished),

@@ -1,15 +1,12 @@
 /**
  * The project's own tests cannot be weakened silently: a change that modifies or deletes an existing
- * test file, a file one of the task's acceptance checks runs, or a test script of a `package.json`
- * waits for a person before ship
+ * test file or changes a test script of a `package.json` waits for a person before ship
  * (`fleet approve <id>`, like `review.ship`); the gate files themselves are under `.fleet/`, which a
  * change may not touch at all. Adding new tests never holds. Which paths are test files is
  * `review.tests` in config.md (globs, default `DEFAULT_TEST_PATTERNS` of the config schema; `[]`
  * leaves only the package.json rule). Pure: the caller reads git.
  */
 import { matchingGlobs } from "../gates/match-glob.js";
-import type { Check } from "../store/schemas/artifacts.js";
-import { pathWords } from "./weak-checks.js";
 
 /** One changed path and how: `A` added, `M` modified, `D` deleted, `T` type changed. */
 export interface PathChange {
@@ -45,25 +42,18 @@ export function changedTestScripts(before: string | null, after: string | null):
 /**
  * Why a change needs a person before ship because it touches the project's tests, or null.
  * `changes`: every changed path with its status; `scripts`: test scripts changed per `package.json`
- * path; `checks`: the task's acceptance checks, whose command lines name files (`pathWords`) — a
- * check that runs a committed file the change rewrites would judge the implementer's own version.
+ * path.
  */
 export function testWeakeningReason(
   patterns: readonly string[],
   changes: readonly PathChange[],
   scripts: ReadonlyMap<string, readonly string[]>,
-  checks: readonly Pick<Check, "id" | "run">[] = [],
 ): string | null {
-  const named = checks.map((c) => ({ id: c.id, words: pathWords(c.run) }));
   const touched: string[] = [];
   for (const c of changes) {
     if (c.status === "A") continue;
     const how = c.status === "D" ? "deleted" : "modified";
-    const by = named
-      .filter((n) => n.words.some((w) => c.path === w || c.path.startsWith(`${w}/`)))
-      .map((n) => n.id);
-    if (by.length > 0) touched.push(`${c.path} (${how}; acceptance check ${by.join(", ")} runs it)`);
-    else if (matchingGlobs(c.path, patterns).length > 0) touched.push(`${c.path} (${how})`);
+    if (matchingGlobs(c.path, patterns).length > 0) touched.push(`${c.path} (${how})`);
   }
   for (const [file, names] of scripts) {
     if (names.length > 0) touched.push(`${file} scripts ${names.join(", ")}`);

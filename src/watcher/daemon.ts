@@ -140,7 +140,7 @@ async function watchUntilStopped(
       );
     },
     {
-      rescanMs: () => readConfig(paths).rescan,
+      rescanMs: () => (coordinator.config() ?? config).rescan,
       onError: (err) =>
         note(opts.onEvent, "error", `reconcile failed: ${(err as Error).message ?? String(err)}`),
     },
@@ -162,10 +162,11 @@ async function watchUntilStopped(
     loop.full();
     await watcher?.ready;
     if (watcher) loop.full();
+    const used = coordinator.config() ?? config;
     note(
       opts.onEvent,
       "watching",
-      `${paths.root} — pid ${process.pid}, concurrency ${config.concurrency}, rescan ${config.rescan / 1000}s${watcher ? "" : ", no file events"}`,
+      `${paths.root} — pid ${process.pid}, concurrency ${used.concurrency}, rescan ${used.rescan / 1000}s${watcher ? "" : ", no file events"}`,
     );
     if (!stop.aborted)
       await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));

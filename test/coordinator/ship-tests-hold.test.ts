@@ -35,16 +35,4 @@ describe("a change to the project's existing tests is held for a person before s
     const outcome = await ship(narrowed.repo, { cfg: { review: { tests: [] } } });
     expect(outcome.kind).toBe("shipped");
   });
-
-  it("holds a change that rewrites a committed file an acceptance check runs (a colluding check)", async () => {
-    const { repo } = await shipProject({ "src/greet.js": GOOD_GREET });
-    const checks = [{ id: "AC7", run: "node --test src/greet.js" }];
-    const held = await ship(repo, { checks });
-    expect(held.kind).toBe("held");
-    if (held.kind === "held")
-      expect(held.reason).toContain("src/greet.js (modified; acceptance check AC7 runs it)");
-    expect(
-      (await ship(repo, { checks: [{ id: "AC1", run: "node --test .fleet/acceptance/x/a.mjs" }] })).kind,
-    ).toBe("shipped");
-  });
 });

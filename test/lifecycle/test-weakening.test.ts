@@ -38,23 +38,4 @@ describe("test weakening rules", () => {
       testWeakeningReason([], [{ path: "test/a.js", status: "M" }], new Map([["package.json", []]])),
     ).toBeNull();
   });
-
-  it("names the acceptance check that runs a modified committed file, folders included", () => {
-    const reason = testWeakeningReason(
-      [],
-      [
-        { path: "scripts/verify.mjs", status: "M" },
-        { path: "lib/a.js", status: "D" },
-        { path: "lib/new.js", status: "A" },
-      ],
-      new Map(),
-      [
-        { id: "AC1", run: "node scripts/verify.mjs" },
-        { id: "AC2", run: "node --test lib/" },
-      ],
-    );
-    expect(reason).toBe(
-      "it changes the project's existing tests or test commands: scripts/verify.mjs (modified; acceptance check AC1 runs it), lib/a.js (deleted; acceptance check AC2 runs it) (review.tests)",
-    );
-  });
 });

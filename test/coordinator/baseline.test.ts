@@ -15,8 +15,8 @@ function task(root: string, id: string) {
 }
 
 /** A fleet whose implement gates are `test` (with `run`) and acceptance, committed. */
-function repoWithTestGate(run: string): string {
-  const root = fleetRepo("gates: { implement: [test, acceptance], ship: [] }\nmax_attempts: 2\n");
+function repoWithTestGate(run: string, extra = ""): string {
+  const root = fleetRepo(`gates: { implement: [test, acceptance], ship: [] }\nmax_attempts: 2\n${extra}`);
   writeFile(root, ".fleet/gates/test.md", `---\nkind: command\nrun: ${JSON.stringify(run)}\n---\n`);
   gitOut(root, "add", ".fleet");
   gitOut(root, "commit", "-qm", "a test gate");
@@ -51,7 +51,8 @@ describe("baseline before blame", () => {
 
   it("runs once per code and gate definitions: a second task on the same code reuses the pass", async () => {
     const marks = tempDir();
-    const root = repoWithTestGate(`echo run >> ${path.join(marks, "runs")}`);
+    // The gate counts its runs in a file outside its checkout: only uncontained can it.
+    const root = repoWithTestGate(`echo run >> ${path.join(marks, "runs")}`, "sandbox: off\n");
     dropIdea(root, "alpha", "---\nstatus: ready\n---\n# Alpha idea\n");
     const { c } = await coordinator(root, goodAgent, { executors: upToImplement() });
     await drain(c);

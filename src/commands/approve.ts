@@ -16,6 +16,11 @@ import { type ChangeResult, changeResult, commitChange, loadTask, personContext 
 export interface ApproveOptions {
   cwd: string;
   id: string;
+  /**
+   * The approval hash the person read (e.g. shown on the board's page). When set and the plan's current
+   * hash differs, nothing is approved: the plan changed since it was read.
+   */
+  expectSha256?: string;
   now?: Date;
 }
 
@@ -58,7 +63,8 @@ function approvable(paths: FleetPaths, id: string): { plan: Loaded<Plan>; sha256
  * to `implement / ready`; the commit carries the task, plan and acceptance files. At
  * `ship / awaiting-approval`: records `ship_approval` and moves it to `ship / ready`. One commit, event
  * `approved`. In implement or ship, a plan changed after its approval is approved again in place.
- * @throws FleetError("conflict") when nothing waits for approval (or the plan/acceptance is missing),
+ * @throws FleetError("conflict") when nothing waits for approval (or the plan/acceptance is missing, or
+ *   `expectSha256` is not the current hash),
  *   FleetError("invalid") when they do not validate, not-found for an unknown task.
  */
 export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
@@ -75,6 +81,13 @@ export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
       });
     }
     const { plan, sha256 } = approvable(ctx.paths, id);
+    if (opts.expectSha256 !== undefined && opts.expectSha256 !== sha256) {
+      throw new FleetError(
+        "conflict",
+        `not approved: the plan of ${id} changed since you read it (you read sha256 ${opts.expectSha256.slice(0, 12)}…, it is now ${sha256.slice(0, 12)}…)`,
+        { hint: `Read it again (\`fleet show ${id}\`, or reload the board), then approve what you read.` },
+      );
+    }
     const next = ship
       ? approveShip(before, plan.record, sha256, ctx.by, ctx.now)
       : approvePlan(before, plan.record, sha256, ctx.by, ctx.now);

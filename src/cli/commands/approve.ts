@@ -5,7 +5,7 @@ import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
 import { changeLine } from "./format.js";
 
-export const usage = `Usage: fleet approve <id> [--json]
+export const usage = `Usage: fleet approve <id> [--sha256 <hash>] [--json]
 
 Approves what waits for you:
   - a plan (plan / awaiting-approval → implement / ready): records approval: {by, at, sha256} in
@@ -17,6 +17,8 @@ Approves what waits for you:
 Your git user.name and user.email are the "by". One commit (event: approved).
 
 Options:
+  --sha256 <hash>  approve only if the plan's approval hash is still this one (the hash \`fleet show\`
+                   printed when you read it): a plan that changed since is not approved (exit 4)
   --json   print {id, title, from, to, commit, approved: "plan" | "ship", sha256}
 
 Example:
@@ -31,10 +33,14 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     "approve",
     argv,
-    { json: { type: "boolean" } },
+    { json: { type: "boolean" }, sha256: { type: "string" } },
     { min: 1, max: 1, names: "the task id" },
   );
-  const result = await approve({ cwd: process.cwd(), id: positionals[0] ?? "" });
+  const result = await approve({
+    cwd: process.cwd(),
+    id: positionals[0] ?? "",
+    ...(values.sha256 === undefined ? {} : { expectSha256: values.sha256 }),
+  });
   if (values.json) printJson(result);
   else printLines([changeLine(result), `  ${result.approved} approved, sha256 ${result.sha256}`]);
   return EXIT.ok;

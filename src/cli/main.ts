@@ -49,6 +49,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   drop: { summary: 'stop a task for good: -m "why"', load: () => import("./commands/drop.js") },
   merge: { summary: "fold an idea into another: --into <id>", load: () => import("./commands/merge.js") },
   retry: { summary: "give a failed task new attempts", load: () => import("./commands/retry.js") },
+  board: {
+    summary: "a live board in your browser, with approve/reject/answer buttons (127.0.0.1)",
+    load: () => import("./commands/board.js"),
+  },
   log: {
     summary: "what happened, from the git trailers (optionally one task)",
     load: () => import("./commands/log.js"),

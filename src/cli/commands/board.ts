@@ -21,6 +21,9 @@ Options:
   --host <addr>   bind another interface (needs --expose: the board acts as you)
   --expose        allow --host to be a non-loopback address
 
+Example:
+  fleet watch &  fleet board
+
 Exit codes: 0 stopped · 2 usage · 3 no repository or .fleet/ · 5 the port is in use
 `;
 

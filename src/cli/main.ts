@@ -61,6 +61,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "what the agents cost: per shipped task, phase, agent and model, night",
     load: () => import("./commands/cost.js"),
   },
+  report: {
+    summary: "the morning report: shipped, waiting for you, failed, cost (--since 12h)",
+    load: () => import("./commands/report.js"),
+  },
   watch: {
     summary: "run the fleet in the foreground: research, plan, implement as tasks become ready",
     load: () => import("./commands/watch.js"),

@@ -5,6 +5,7 @@ import { EXIT } from "../exit-codes.js";
 import { printError } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
+import { reportAfterDrain } from "./report.js";
 
 export const usage = `Usage: fleet run [--until-idle] [--json]
 
@@ -30,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     { "until-idle": { type: "boolean" }, json: { type: "boolean" } },
     { min: 0, max: 0, names: "" },
   );
+  const started = new Date().toISOString();
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.on("SIGINT", onSignal);
@@ -42,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
       getRunner,
       command: values["until-idle"] ? "fleet run --until-idle" : "fleet run",
       onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`),
+      onIdle: () => void reportAfterDrain(process.cwd(), started),
     });
     if (result.leaseLost) {
       printError(`lost this clone's daemon lease: ${result.leaseLost}`);

@@ -59,5 +59,10 @@ export const configSchema = z.strictObject({
     })
     .default({ per_attempt_usd: null, per_task_usd: null, per_day_usd: null }),
   prices: z.record(z.string(), priceSchema).default({}),
+  /**
+   * `file`: where the daemon writes the morning report (markdown) after each drain — a path relative to
+   * the repository root (outside `.fleet/` and `.git/`) or absolute; null = not written.
+   */
+  report: z.strictObject({ file: z.string().min(1).nullable().default(null) }).default({ file: null }),
 });
 export type Config = z.infer<typeof configSchema>;

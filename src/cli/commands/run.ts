@@ -1,5 +1,6 @@
 /** `fleet run` — one pass of the daemon, for cron and CI; the work is in `src/watcher/daemon.ts`. */
 import { getRunner } from "../../agents/index.js";
+import { startNotifier } from "../../notify/notifier.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
 import { printError } from "../output.js";
@@ -36,6 +37,10 @@ export async function run(argv: string[]): Promise<number> {
   const onSignal = () => stop.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // No repository, no .fleet/ or a broken config.md: the daemon itself says so, below.
+  const notifier = await startNotifier({ cwd: process.cwd(), onError: (m) => printError(m) }).catch(
+    () => null,
+  );
   try {
     const result = await runDaemon({
       cwd: process.cwd(),
@@ -43,7 +48,10 @@ export async function run(argv: string[]): Promise<number> {
       signal: stop.signal,
       getRunner,
       command: values["until-idle"] ? "fleet run --until-idle" : "fleet run",
-      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`),
+      onEvent: (e) => {
+        process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`);
+        notifier?.observe(e);
+      },
       onIdle: () => void reportAfterDrain(process.cwd(), started),
     });
     if (result.leaseLost) {
@@ -59,6 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return EXIT.ok;
   } finally {
+    await notifier?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -1,5 +1,6 @@
 /** `fleet watch` — the foreground daemon; the work is in `src/watcher/daemon.ts`. */
 import { getRunner } from "../../agents/index.js";
+import { startNotifier } from "../../notify/notifier.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
 import { printError } from "../output.js";
@@ -49,6 +50,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // No repository, no .fleet/ or a broken config.md: the daemon itself says so, below.
+  const notifier = await startNotifier({ cwd: process.cwd(), onError: (m) => printError(m) }).catch(
+    () => null,
+  );
   try {
     const result = await runDaemon({
       cwd: process.cwd(),
@@ -57,7 +62,10 @@ export async function run(argv: string[]): Promise<number> {
       signal: stop.signal,
       getRunner,
       command: "fleet watch",
-      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`),
+      onEvent: (e) => {
+        process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`);
+        notifier?.observe(e);
+      },
       onIdle: () => void reportAfterDrain(process.cwd(), started),
     });
     if (result.leaseLost) {
@@ -70,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!values.json) await printReportSince(process.cwd(), started);
     return EXIT.ok;
   } finally {
+    await notifier?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

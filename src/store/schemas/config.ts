@@ -1,6 +1,7 @@
 /** `.fleet/config.md`: every field has a default, so an empty file is valid (design.md §6). */
 import * as z from "zod";
 import { durationSchema } from "./common.js";
+import { notifySchema } from "./notify.js";
 
 const nameSchema = z
   .string()
@@ -63,6 +64,8 @@ export const configSchema = z.strictObject({
    * `file`: where the daemon writes the morning report (markdown) after each drain — a path relative to
    * the repository root (outside `.fleet/` and `.git/`) or absolute; null = not written.
    */
+  /** Where person-facing events go (see `./notify.ts`); `[]` when not set. */
+  notify: notifySchema,
   report: z.strictObject({ file: z.string().min(1).nullable().default(null) }).default({ file: null }),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -73,6 +73,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "start what can start now and wait (--until-idle: drain, for cron and CI)",
     load: () => import("./commands/run.js"),
   },
+  mcp: {
+    summary: "serve the queue to coding agents over MCP (stdio); --print-config for the snippets",
+    load: () => import("./commands/mcp.js"),
+  },
   doctor: {
     summary: "check every file under .fleet/; exit 1 on any problem",
     load: () => import("./commands/doctor.js"),

@@ -69,6 +69,8 @@ try {
   } catch (err) {
     if (err.code !== "ENOENT") throw err;
   }
+  const { benchBoard } = await import(path.join(here, "board.mjs"));
+  await benchBoard({ root, cli, count: COUNT, report, measure });
 } finally {
   execFileSync("rm", ["-rf", root]);
 }

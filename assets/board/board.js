@@ -7,6 +7,7 @@ const TOKEN = location.pathname.split("/")[1] ?? "";
 const COLUMNS = ["idea", "research", "plan", "implement", "ship", "done"];
 const NEEDS_YOU = new Set(["awaiting-approval", "blocked", "failed"]);
 const PER_COLUMN = 100;
+const NEEDS_YOU_SHOWN = 24;
 
 /** @type {Map<string, any>} */
 const cards = new Map();
@@ -97,17 +98,33 @@ function draw() {
   const needs = document.getElementById("needs-you");
   needs.replaceChildren();
   if (waiting.length > 0) {
+    const shown = expanded.has("needs-you") ? waiting : waiting.slice(0, NEEDS_YOU_SHOWN);
+    const more =
+      shown.length < waiting.length
+        ? el(
+            "button",
+            {
+              className: "more",
+              onclick: () => {
+                expanded.add("needs-you");
+                queueDraw();
+              },
+            },
+            `show ${waiting.length - shown.length} more`,
+          )
+        : null;
     needs.append(
       el("h2", {}, `Waiting for you (${waiting.length})`),
       el(
         "div",
         { className: "cards" },
-        waiting.map((c) => {
+        shown.map((c) => {
           const node = cardNode(c);
           node.append(el("div", { className: "need" }, need(c)));
           return node;
         }),
       ),
+      more,
     );
   }
   const columns = document.getElementById("columns");

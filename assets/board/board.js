@@ -113,7 +113,7 @@ function draw() {
             `show ${waiting.length - shown.length} more`,
           )
         : null;
-    needs.append(
+    const parts = [
       el("h2", {}, `Waiting for you (${waiting.length})`),
       el(
         "div",
@@ -125,7 +125,8 @@ function draw() {
         }),
       ),
       more,
-    );
+    ];
+    needs.append(...parts.filter(Boolean));
   }
   const columns = document.getElementById("columns");
   columns.replaceChildren(

@@ -79,7 +79,10 @@ describe("fleet board in a browser", () => {
     await screenshot(page, "3-task-plan-diff");
     await page.click("button.act-approve");
     await page.waitForSelector(".message");
-    expect(await page.textContent(".message.ok")).toMatch(/plan \/ awaiting-approval → implement \/ ready/);
+    const said = (await page.textContent(".message")) ?? "";
+    expect(said, said).toMatch(
+      /^approve: plan \/ awaiting-approval → implement \/ ready — commit [0-9a-f]{12}$/,
+    );
     expect(readPlan(fleetPaths(root), id)?.record.approval?.sha256).toBe(shown);
     const approved = gitOut(root, "log", "--format=%an|%s", `--grep=^Fleet-Event: approved$`);
     expect(approved).toMatch(/^Ada Lovelace\|fleet\(plan\): \S+ approved/);
@@ -89,7 +92,7 @@ describe("fleet board in a browser", () => {
     expect(state(root, id)).toBe("done / ready");
     await screenshot(page, "4-board-done");
     daemon.child.kill("SIGTERM");
-    expect(await daemon.exited).toBe(0);
+    expect(await daemon.exited, daemon.out() + daemon.err()).toBe(0);
   });
 
   it("rejects a plan with a reason, and refuses to approve a plan that changed since the page showed it", async () => {
@@ -139,6 +142,9 @@ describe("fleet board in a browser", () => {
     const page = await openPage();
     await page.goto(board.url);
     await page.waitForSelector('#needs-you .card[data-id="q"]');
+    expect(await page.textContent("#needs-you")).toBe(
+      "Waiting for you (1)Pick a storeqblockedanswer: Redis or Postgres?",
+    );
     await page.click('#needs-you .card[data-id="q"]');
     expect(await page.textContent("#task .question")).toContain("Redis or Postgres?");
     await page.fill("form.act-answer textarea", "Postgres: we already run it.");

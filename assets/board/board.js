@@ -13,6 +13,7 @@ const NEEDS_YOU_SHOWN = 24;
 const cards = new Map();
 const expanded = new Set();
 let openTask = null; // { id, detail }
+let routedId = null; // the task the URL names (#task/<id>), or null
 let drawQueued = false;
 
 /** Creates an element: `props` are properties (className, textContent, onclick, dataset…), children nodes or strings. */
@@ -424,6 +425,7 @@ function renderTask(d, message) {
 async function loadTask(id, { keepMessage = false, force = false } = {}) {
   try {
     const d = await request(`api/tasks/${encodeURIComponent(id)}`);
+    if (routedId !== id) return; // closed, or another task opened, while this one loaded
     const shown = openTask?.id === id ? openTask.detail : null;
     // What the last action said stays until the next action or another task, whatever redraws the page.
     const message =
@@ -444,6 +446,7 @@ async function loadTask(id, { keepMessage = false, force = false } = {}) {
     openTask = { id, detail: d };
     renderTask(d, message);
   } catch (err) {
+    if (routedId !== id) return;
     document.getElementById("task").replaceChildren(el("p", { className: "message error" }, err.message));
     document.getElementById("task").hidden = false;
   }
@@ -453,9 +456,11 @@ function route() {
   const m = /^#task\/(.+)$/.exec(location.hash);
   if (m) {
     const id = decodeURIComponent(m[1]);
+    routedId = id;
     if (openTask?.id !== id) openTask = null;
     void loadTask(id, { force: true });
   } else {
+    routedId = null;
     openTask = null;
     document.getElementById("task").hidden = true;
   }

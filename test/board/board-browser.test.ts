@@ -88,6 +88,7 @@ describe("fleet board in a browser", () => {
     expect(approved).toMatch(/^Ada Lovelace\|fleet\(plan\): \S+ approved/);
 
     await page.click("#task .close");
+    await page.waitForSelector("#task", { state: "hidden" });
     await page.waitForSelector(`.column[data-phase="done"] ${card(id)}`, { timeout: 45_000 });
     expect(state(root, id)).toBe("done / ready");
     await screenshot(page, "4-board-done");

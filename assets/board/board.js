@@ -48,7 +48,9 @@ function attemptsOf(card) {
 }
 
 function cardMeta(card) {
-  const parts = [el("span", { className: `status ${card.status}` }, card.status)];
+  // Done is always `done / ready`: say what it means.
+  const label = card.phase === "done" || card.phase === "dropped" ? card.phase : card.status;
+  const parts = [el("span", { className: `status ${card.status}` }, label)];
   if (card.agent) parts.push(el("span", {}, card.agent));
   if (card.status === "running" && card.started) {
     parts.push(

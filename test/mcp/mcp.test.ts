@@ -1,12 +1,14 @@
 /** `fleet mcp` (built CLI) driven by the MCP SDK's own stdio client, on a temp repository. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readTask } from "../../src/store/read-tasks.js";
 import { commitFleetDir, writeTaskFile } from "../helpers/fleet-fixtures.js";
-import { CLI, fleetOk } from "../helpers/run-fleet.js";
-import { gitOut, tempDir, tempRepo, testEnv } from "../helpers/temp-repo.js";
+import { CLI, fleetOk, runFleet } from "../helpers/run-fleet.js";
+import { gitOut, tempDir, tempRepo, testEnv, writeFile } from "../helpers/temp-repo.js";
 
 const clients: Client[] = [];
 afterEach(async () => {
@@ -132,5 +134,15 @@ describe("fleet mcp", () => {
     });
     expect(s.codex).toBe('[mcp_servers.gitfleet]\ncommand = "fleet"\nargs = ["mcp"]\n');
     expect(s.agentsSection).toMatch(/create_idea/);
+
+    writeFile(root, "AGENTS.md", "# Our project\n\nBe kind.\n");
+    expect(fleetOk(root, ["mcp", "--add-section", "AGENTS.md"]).stdout).toMatch(
+      /^Added "Filing work for the fleet" to AGENTS.md/,
+    );
+    expect(fleetOk(root, ["mcp", "--add-section", "AGENTS.md"]).stdout).toMatch(/has the section already/);
+    expect(readFileSync(path.join(root, "AGENTS.md"), "utf8")).toBe(
+      `# Our project\n\nBe kind.\n\n${s.agentsSection}`,
+    );
+    expect(runFleet(root, ["mcp", "--add-section", ".fleet/config.md"]).code).toBe(2);
   });
 });

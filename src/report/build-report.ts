@@ -3,7 +3,7 @@
  * the window, and the shipped commits' diff sizes (one git call), then {@link summarizeReport}. Reads
  * `.fleet/` and git; writes nothing. `formatReport` renders the result.
  */
-import { git } from "../git/run-git.js";
+import { gitSync } from "../git/run-git.js";
 import type { FleetPaths } from "../store/paths.js";
 import { readRuns } from "../store/read-records.js";
 import { readTasks } from "../store/read-tasks.js";
@@ -20,18 +20,19 @@ function parseShortstat(line: string): DiffSize {
 }
 
 /** Diff sizes of `commits` against their first parent, in one `git log --no-walk`; commits git lacks are left out. */
-async function diffSizes(root: string, commits: string[]): Promise<Map<string, DiffSize>> {
+function diffSizes(root: string, commits: string[]): Map<string, DiffSize> {
   const sizes = new Map<string, DiffSize>();
   const known = commits.filter((c) => /^[0-9a-f]{7,64}$/.test(c));
   if (known.length === 0) return sizes;
-  const r = await git(["log", "--no-walk=unsorted", "--shortstat", "--format=%x1e%H", ...known], {
+  // Synchronous on purpose: one call, and no process library to load for it.
+  const r = gitSync(["log", "--no-walk=unsorted", "--shortstat", "--format=%x1e%H", ...known], {
     cwd: root,
     okCodes: [128],
   });
   if (r.exitCode !== 0) {
     // One unknown commit fails the whole call: ask for each one alone.
     if (known.length === 1) return sizes;
-    for (const c of known) for (const [k, v] of await diffSizes(root, [c])) sizes.set(k, v);
+    for (const c of known) for (const [k, v] of diffSizes(root, [c])) sizes.set(k, v);
     return sizes;
   }
   for (const block of r.stdout.split("\x1e")) {
@@ -61,5 +62,5 @@ export async function buildReport(paths: FleetPaths, since: string, until: strin
   const shipped = tasks.flatMap((t) =>
     t.shipped && Date.parse(t.shipped.at) >= from ? [t.shipped.commit] : [],
   );
-  return summarizeReport({ since, until, tasks, runs, sizes: await diffSizes(paths.root, shipped) });
+  return summarizeReport({ since, until, tasks, runs, sizes: diffSizes(paths.root, shipped) });
 }

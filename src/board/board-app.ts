@@ -37,6 +37,8 @@ function loadAssets(): Map<string, [string, string]> {
   return new Map([
     ["", ["text/html; charset=utf-8", read("index.html")]],
     ["board.js", ["text/javascript; charset=utf-8", read("board.js")]],
+    ["dom.js", ["text/javascript; charset=utf-8", read("dom.js")]],
+    ["task-page.js", ["text/javascript; charset=utf-8", read("task-page.js")]],
     ["board.css", ["text/css; charset=utf-8", read("board.css")]],
     [
       "diff2html.css",
@@ -151,7 +153,7 @@ export function boardApp(opts: BoardAppOptions): Hono {
       unlisten();
     }),
   );
-  app.get(`${base}/:asset{[a-z0-9.]*}`, (c) => {
+  app.get(`${base}/:asset{[a-z0-9.-]*}`, (c) => {
     const asset = assets.get(c.req.param("asset"));
     if (!asset) return c.text("not found\n", 404);
     return c.body(asset[1], 200, { "Content-Type": asset[0] });

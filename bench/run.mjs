@@ -70,6 +70,8 @@ try {
     if (err.code !== "ENOENT") throw err;
   }
   await (await import(path.join(here, "sandbox.mjs"))).benchSandbox();
+  const { benchBoard } = await import(path.join(here, "board.mjs"));
+  await benchBoard({ root, cli, count: COUNT, report, measure });
 } finally {
   execFileSync("rm", ["-rf", root]);
 }

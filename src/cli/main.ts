@@ -49,6 +49,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   drop: { summary: 'stop a task for good: -m "why"', load: () => import("./commands/drop.js") },
   merge: { summary: "fold an idea into another: --into <id>", load: () => import("./commands/merge.js") },
   retry: { summary: "give a failed task new attempts", load: () => import("./commands/retry.js") },
+  board: {
+    summary: "a live board in your browser, with approve/reject/answer buttons (127.0.0.1)",
+    load: () => import("./commands/board.js"),
+  },
   log: {
     summary: "what happened, from the git trailers (optionally one task)",
     load: () => import("./commands/log.js"),
@@ -57,6 +61,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "what the agents cost: per shipped task, phase, agent and model, night",
     load: () => import("./commands/cost.js"),
   },
+  report: {
+    summary: "the morning report: shipped, waiting for you, failed, cost (--since 12h)",
+    load: () => import("./commands/report.js"),
+  },
   watch: {
     summary: "run the fleet in the foreground: research, plan, implement as tasks become ready",
     load: () => import("./commands/watch.js"),
@@ -64,6 +72,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   run: {
     summary: "start what can start now and wait (--until-idle: drain, for cron and CI)",
     load: () => import("./commands/run.js"),
+  },
+  mcp: {
+    summary: "serve the queue to coding agents over MCP (stdio); --print-config for the snippets",
+    load: () => import("./commands/mcp.js"),
   },
   doctor: {
     summary: "check every file under .fleet/; exit 1 on any problem",

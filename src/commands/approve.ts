@@ -17,6 +17,11 @@ import { type ChangeResult, changeResult, commitChange, loadTask, personContext 
 export interface ApproveOptions {
   cwd: string;
   id: string;
+  /**
+   * The approval hash the person read (e.g. shown on the board's page). When set and the plan's current
+   * hash differs, nothing is approved: the plan changed since it was read.
+   */
+  expectSha256?: string;
   now?: Date;
   /** Approve a plan even though some of its checks are weak (`--yes`). */
   yes?: boolean;
@@ -67,8 +72,8 @@ function approvable(
  * `ship / awaiting-approval`: records `ship_approval` and moves it to `ship / ready`. One commit, event
  * `approved`. In implement or ship, a plan changed after its approval is approved again in place.
  * A plan with weak checks (see check-hygiene.ts) is approved only with `yes`.
- * @throws FleetError("conflict") when nothing waits for approval (or the plan/acceptance is missing, or
- *   a check is weak and `yes` is not set),
+ * @throws FleetError("conflict") when nothing waits for approval (or the plan/acceptance is missing,
+ *   `expectSha256` is not the current hash, or a check is weak and `yes` is not set),
  *   FleetError("invalid") when they do not validate, not-found for an unknown task.
  */
 export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
@@ -85,6 +90,13 @@ export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
       });
     }
     const { plan, sha256, inputs } = approvable(ctx.paths, id);
+    if (opts.expectSha256 !== undefined && opts.expectSha256 !== sha256) {
+      throw new FleetError(
+        "conflict",
+        `not approved: the plan of ${id} changed since you read it (you read sha256 ${opts.expectSha256.slice(0, 12)}…, it is now ${sha256.slice(0, 12)}…)`,
+        { hint: `Read it again (\`fleet show ${id}\`, or reload the board), then approve what you read.` },
+      );
+    }
     const weak = ship ? [] : (await checkHygiene(ctx.repo.root, id, inputs, before.base_commit)).weak;
     if (weak.length > 0 && !opts.yes) {
       throw new FleetError(

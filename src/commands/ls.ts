@@ -43,6 +43,10 @@ export interface BoardEntry {
   daemon_alive: boolean | null;
   /** The open question of a blocked task, or null. */
   question: string | null;
+  /** Attempts that ran to an outcome, per phase (`attempts` of the task file). */
+  attempts: Record<string, number>;
+  /** What the agents cost on this task so far, in USD; null when no runner reported a cost. */
+  cost_usd: number | null;
 }
 
 /** The board: entries in lifecycle order (then priority, then id), and the queue files that did not load. */
@@ -118,6 +122,8 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       agent: claim?.agent ?? null,
       daemon_alive: t.status === "running" ? (claim?.alive ?? false) : null,
       question: t.question,
+      attempts: t.attempts,
+      cost_usd: t.cost_usd,
     });
   }
   out.sort(

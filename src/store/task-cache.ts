@@ -18,11 +18,18 @@ import type { Problem } from "./read-file.js";
 import type { Task } from "./schemas/task.js";
 
 /** Bump when the task schema or the entry shape changes: old caches are then ignored. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
-/** The fields of a task the board shows; all a listing needs. `updated`: null when the file has none. */
-export type BoardTask = Pick<Task, "id" | "title" | "phase" | "status" | "priority" | "question"> & {
+/**
+ * The fields of a task the board shows; all a listing needs. `updated`: null when the file has none;
+ * `cost_usd`: the task's total agent cost in USD (null when no runner reported one).
+ */
+export type BoardTask = Pick<
+  Task,
+  "id" | "title" | "phase" | "status" | "priority" | "question" | "attempts"
+> & {
   updated: string | null;
+  cost_usd: number | null;
 };
 
 /** A task as listed. */
@@ -44,10 +51,23 @@ export interface TaskIndex {
 type Key = [number, number, number, number];
 /**
  * One file's cache line, flat so that 10,000 of them parse fast: its key, then either
- * `normalized (0|1), id, title, phase, status, priority, updated, question` or the file's problems.
+ * `normalized (0|1), id, title, phase, status, priority, updated, question, attempts, cost_usd` or the
+ * file's problems.
  */
 type CacheEntry =
-  | [...Key, 0 | 1, string, string, Task["phase"], Task["status"], number, string | null, string | null]
+  | [
+      ...Key,
+      0 | 1,
+      string,
+      string,
+      Task["phase"],
+      Task["status"],
+      number,
+      string | null,
+      string | null,
+      Record<string, number>,
+      number | null,
+    ]
   | [...Key, Problem[]];
 
 interface CacheFile {
@@ -124,7 +144,19 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
         if (result.ok) {
           const t = result.task.record;
           const n = result.task.normalized ? 1 : 0;
-          entry = [...key, n, t.id, t.title, t.phase, t.status, t.priority, t.updated ?? null, t.question];
+          entry = [
+            ...key,
+            n,
+            t.id,
+            t.title,
+            t.phase,
+            t.status,
+            t.priority,
+            t.updated ?? null,
+            t.question,
+            t.attempts,
+            t.cost.usd,
+          ];
         } else entry = [...key, result.problems];
         dirty = true;
       }
@@ -135,9 +167,9 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
     next[name] = entry;
     if (entry.length === 5) problems.push(...entry[4]);
     else {
-      const [, , , , n, id, title, phase, status, priority, updated, question] = entry;
+      const [, , , , n, id, title, phase, status, priority, updated, question, attempts, cost_usd] = entry;
       tasks.set(id, {
-        record: { id, title, phase, status, priority, updated, question },
+        record: { id, title, phase, status, priority, updated, question, attempts, cost_usd },
         file: `${dir}/${name}`,
         normalized: n === 1,
       });

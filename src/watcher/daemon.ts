@@ -36,6 +36,8 @@ export interface DaemonOptions {
   onEvent(event: FleetLogEvent): void;
   /** What the lease records as the command ("fleet watch"). */
   command: string;
+  /** Called each time the fleet drains: agents ran and now none runs (after a drain, in every mode). */
+  onIdle?(): void;
 }
 
 /** How the daemon ended. */
@@ -103,7 +105,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
     checkIndexLock();
     if (opts.mode === "watch")
       loop = await watchUntilStopped(coordinator, paths, opts, stop.signal, checkIndexLock);
-    else await drain(coordinator, opts.mode, stop.signal, checkIndexLock);
+    else {
+      await drain(coordinator, opts.mode, stop.signal, checkIndexLock);
+      opts.onIdle?.();
+    }
   } finally {
     await loop?.stop();
     await coordinator.stop();
@@ -126,10 +131,16 @@ async function watchUntilStopped(
   const dir = paths.fleet;
   const config = readConfig(paths);
   let first = true;
+  let busy = false;
   const loop = new ReconcileLoop(
     async (w) => {
       const r = await coordinator.reconcile({ full: w.full, files: w.files });
       afterReconcile();
+      if (coordinator.running().size > 0) busy = true;
+      else if (busy) {
+        busy = false;
+        opts.onIdle?.();
+      }
       if (!first) return;
       first = false;
       const n = coordinator.index.tasks().size;

@@ -55,6 +55,21 @@ describe("approve", () => {
     expect((await show({ cwd: root, id: "a" })).plan?.approval).toBe("valid");
   });
 
+  it("with expectSha256, approves only the content that was read", async () => {
+    const root = await planWaiting();
+    const read = readApprovalInputs(fleetPaths(root), "a").sha256 ?? "";
+    writeFile(root, ".fleet/plans/a.md", "---\ntask: a\n---\n1. Something else.\n");
+    const head = gitOut(root, "rev-parse", "HEAD");
+    await expect(approve({ cwd: root, id: "a", expectSha256: read, now: NOW })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/changed since you read it/),
+    });
+    expect(state(root)).toBe("plan / awaiting-approval");
+    expect(gitOut(root, "rev-parse", "HEAD")).toBe(head);
+    const now = readApprovalInputs(fleetPaths(root), "a").sha256 ?? "";
+    expect((await approve({ cwd: root, id: "a", expectSha256: now, now: NOW })).sha256).toBe(now);
+  });
+
   it("voids the approval when an acceptance file changes; show and doctor say so; approve again re-binds it", async () => {
     const root = await planWaiting();
     await approve({ cwd: root, id: "a", now: NOW });

@@ -95,6 +95,8 @@ describe("readTaskIndex (cached listing)", () => {
           priority: full?.priority,
           updated: full?.updated ?? null,
           question: full?.question,
+          attempts: full?.attempts,
+          cost_usd: full?.cost.usd,
         });
       }
       expect(index.tasks.get("b")?.normalized).toBe(false);

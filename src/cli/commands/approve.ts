@@ -5,7 +5,7 @@ import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
 import { changeLine } from "./format.js";
 
-export const usage = `Usage: fleet approve <id> [--yes] [--json]
+export const usage = `Usage: fleet approve <id> [--yes] [--sha256 <hash>] [--json]
 
 Approves what waits for you:
   - a plan (plan / awaiting-approval → implement / ready): records approval: {by, at, sha256} in
@@ -19,8 +19,10 @@ A plan with a weak check — one that runs no file of .fleet/acceptance/<id>/ an
 commit (\`true\`, \`exit 0\`, a test file the implementer will write) — is refused unless --yes.
 
 Options:
-  --yes    approve a plan even though some of its checks are weak (\`fleet show\` lists them)
-  --json   print {id, title, from, to, commit, approved: "plan" | "ship", sha256, weak: [check id]}
+  --yes            approve a plan even though some of its checks are weak (\`fleet show\` lists them)
+  --sha256 <hash>  approve only if the plan's approval hash is still this one (the hash \`fleet show\`
+                   printed when you read it): a plan that changed since is not approved (exit 4)
+  --json           print {id, title, from, to, commit, approved: "plan" | "ship", sha256, weak: [check id]}
 
 Example:
   fleet show rate-limit-the-public-api-7k2q && fleet approve rate-limit-the-public-api-7k2q
@@ -34,10 +36,15 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     "approve",
     argv,
-    { json: { type: "boolean" }, yes: { type: "boolean" } },
+    { json: { type: "boolean" }, yes: { type: "boolean" }, sha256: { type: "string" } },
     { min: 1, max: 1, names: "the task id" },
   );
-  const result = await approve({ cwd: process.cwd(), id: positionals[0] ?? "", yes: values.yes ?? false });
+  const result = await approve({
+    cwd: process.cwd(),
+    id: positionals[0] ?? "",
+    yes: values.yes ?? false,
+    ...(values.sha256 === undefined ? {} : { expectSha256: values.sha256 }),
+  });
   if (values.json) printJson(result);
   else
     printLines([

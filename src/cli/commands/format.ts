@@ -1,21 +1,7 @@
 /** Small formatting helpers shared by the command modules' printers. */
 import type { ChangeResult } from "../../commands/person-context.js";
 
-/** A duration in ms as people read it: `45s`, `12m`, `3h05m`, `2d4h`. */
-export function formatDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h${String(m % 60).padStart(2, "0")}m`;
-  return `${Math.floor(h / 24)}d${h % 24}h`;
-}
-
-/** US dollars: `$0.42`, `$0.0031` for small amounts. */
-export function formatUsd(usd: number): string {
-  return usd >= 0.1 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
-}
+export { formatDuration, formatUsd } from "../../units.js";
 
 /** `abc1234` from a full sha, or `no change` when there was nothing to commit. */
 export function shortCommit(commit: string | null): string {

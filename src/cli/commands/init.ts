@@ -1,6 +1,7 @@
 /** `fleet init` — argv and printing; the work is in `src/commands/init.ts`. */
 import { init } from "../../commands/init.js";
 import { gatePlan } from "../../commands/init-templates.js";
+import { mcpSnippets } from "../../commands/mcp-snippets.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
@@ -53,6 +54,12 @@ export async function run(argv: string[]): Promise<number> {
     "",
     `Gates: implement ${gates.implement.join(", ")}; ship ${gates.ship.join(", ")}.`,
     'Next: read .fleet/config.md, then `fleet idea "…"` and `fleet ready <id>`; `fleet doctor` checks the files.',
+    mcpOffer(),
   ]);
   return EXIT.ok;
+}
+
+/** The offer to let the person's own agents see the queue (`fleet mcp`). */
+function mcpOffer(): string {
+  return `Let Claude Code or Codex see the queue and file ideas: \`${mcpSnippets().claudeCodeCommand}\` (more: \`fleet mcp --print-config\`).`;
 }

@@ -19,8 +19,8 @@ Options:
   --status <status>  only this status: ${STATUSES.join(", ")}
   --all              include done and dropped tasks
   --json             print {tasks: [{id, title, phase, status, priority, file, normalized, updated,
-                     running_ms, agent, daemon_alive, question}], problems: [{file, field, message}], hidden,
-                     notices: [sentence], sandbox: "bwrap" | "off"}
+                     running_ms, agent, daemon_alive, question, attempts, cost_usd}], problems: [{file, field,
+                     message}], hidden, notices: [sentence], sandbox: "bwrap" | "off"}
 
 Examples:
   fleet ls

@@ -1,10 +1,12 @@
 /** `fleet run` — one pass of the daemon, for cron and CI; the work is in `src/watcher/daemon.ts`. */
 import { getRunner } from "../../agents/index.js";
+import { startNotifier } from "../../notify/notifier.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
 import { printError } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
+import { reportAfterDrain } from "./report.js";
 
 export const usage = `Usage: fleet run [--until-idle] [--json]
 
@@ -30,10 +32,15 @@ export async function run(argv: string[]): Promise<number> {
     { "until-idle": { type: "boolean" }, json: { type: "boolean" } },
     { min: 0, max: 0, names: "" },
   );
+  const started = new Date().toISOString();
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // No repository, no .fleet/ or a broken config.md: the daemon itself says so, below.
+  const notifier = await startNotifier({ cwd: process.cwd(), onError: (m) => printError(m) }).catch(
+    () => null,
+  );
   try {
     const result = await runDaemon({
       cwd: process.cwd(),
@@ -41,7 +48,11 @@ export async function run(argv: string[]): Promise<number> {
       signal: stop.signal,
       getRunner,
       command: values["until-idle"] ? "fleet run --until-idle" : "fleet run",
-      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`),
+      onEvent: (e) => {
+        process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`);
+        notifier?.observe(e);
+      },
+      onIdle: () => void reportAfterDrain(process.cwd(), started),
     });
     if (result.leaseLost) {
       printError(`lost this clone's daemon lease: ${result.leaseLost}`);
@@ -56,6 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return EXIT.ok;
   } finally {
+    await notifier?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

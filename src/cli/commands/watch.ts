@@ -1,10 +1,12 @@
 /** `fleet watch` — the foreground daemon; the work is in `src/watcher/daemon.ts`. */
 import { getRunner } from "../../agents/index.js";
+import { startNotifier } from "../../notify/notifier.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
 import { printError } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
+import { printReportSince, reportAfterDrain } from "./report.js";
 
 export const usage = `Usage: fleet watch [--rescan-only] [--json]
 
@@ -17,7 +19,8 @@ and exits 5. On start it recovers from a crash: agents left behind are killed, s
 released, interrupted runs recorded and their tasks made ready again.
 
 Ctrl-C or SIGTERM stops claiming, ends the running agents (their runs are recorded as interrupted,
-not as attempts), releases the claims and exits 0. A second Ctrl-C quits at once (the next start
+not as attempts), releases the claims, prints the report of what happened while it ran (like
+\`fleet report\`) and exits 0. A second Ctrl-C quits at once (the next start
 cleans up).
 
 Options:
@@ -36,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     { "rescan-only": { type: "boolean" }, json: { type: "boolean" } },
     { min: 0, max: 0, names: "" },
   );
+  const started = new Date().toISOString();
   const stop = new AbortController();
   let signals = 0;
   const onSignal = () => {
@@ -46,6 +50,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // No repository, no .fleet/ or a broken config.md: the daemon itself says so, below.
+  const notifier = await startNotifier({ cwd: process.cwd(), onError: (m) => printError(m) }).catch(
+    () => null,
+  );
   try {
     const result = await runDaemon({
       cwd: process.cwd(),
@@ -54,7 +62,11 @@ export async function run(argv: string[]): Promise<number> {
       signal: stop.signal,
       getRunner,
       command: "fleet watch",
-      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`),
+      onEvent: (e) => {
+        process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`);
+        notifier?.observe(e);
+      },
+      onIdle: () => void reportAfterDrain(process.cwd(), started),
     });
     if (result.leaseLost) {
       printError(
@@ -63,8 +75,10 @@ export async function run(argv: string[]): Promise<number> {
       );
       return EXIT.locked;
     }
+    if (!values.json) await printReportSince(process.cwd(), started);
     return EXIT.ok;
   } finally {
+    await notifier?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -1,6 +1,7 @@
 /** `.fleet/config.md`: every field has a default, so an empty file is valid (design.md §6). */
 import * as z from "zod";
 import { durationSchema } from "./common.js";
+import { notifySchema } from "./notify.js";
 
 const nameSchema = z
   .string()
@@ -82,5 +83,12 @@ export const configSchema = z.strictObject({
    * `off`: they run uncontained (every run record says so). See docs/security.md.
    */
   sandbox: z.enum(["bwrap", "off"]).default("bwrap"),
+  /** Where person-facing events go (see `./notify.ts`); `[]` when not set. */
+  notify: notifySchema,
+  /**
+   * `file`: where the daemon writes the morning report (markdown) after each drain — a path relative to
+   * the repository root (outside `.fleet/` and `.git/`) or absolute; null = not written.
+   */
+  report: z.strictObject({ file: z.string().min(1).nullable().default(null) }).default({ file: null }),
 });
 export type Config = z.infer<typeof configSchema>;

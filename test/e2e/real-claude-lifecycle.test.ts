@@ -87,9 +87,14 @@ describe("a task from idea to shipped with the real claude CLI", () => {
       status: "awaiting-approval",
     });
     expect(readFileSync(path.join(root, `.fleet/research/${ID}.md`), "utf8")).toContain("no comma");
-    expect(readFileSync(path.join(root, `.fleet/acceptance/${ID}/greet.test.mjs`), "utf8")).toBe(
+    // The planner named its test the way test runners look for tests: it is filed under a name they
+    // skip, and the check runs it there.
+    expect(readFileSync(path.join(root, `.fleet/acceptance/${ID}/greet.accept.mjs`), "utf8")).toBe(
       ACCEPTANCE_TEST,
     );
+    expect(frontmatter(root, `.fleet/acceptance/${ID}.md`).checks).toEqual([
+      expect.objectContaining({ run: `node --test .fleet/acceptance/${ID}/greet.accept.mjs` }),
+    ]);
     expect(readFileSync(path.join(root, "src/greet.js"), "utf8")).toBe(GREET); // research and plan changed no code
 
     expectCode(await fleet(["approve", ID]), 0, "fleet approve");

@@ -104,7 +104,7 @@ describe("a task from idea to shipped with the real codex CLI", () => {
       status: "awaiting-approval",
     });
     expect(readFileSync(path.join(root, `.fleet/research/${ID}.md`), "utf8")).toContain("no comma");
-    expect(readFileSync(path.join(root, `.fleet/acceptance/${ID}/greet.test.mjs`), "utf8")).toBe(
+    expect(readFileSync(path.join(root, `.fleet/acceptance/${ID}/greet.accept.mjs`), "utf8")).toBe(
       ACCEPTANCE_TEST,
     );
     expect(readFileSync(path.join(root, "src/greet.js"), "utf8")).toBe(GREET);

@@ -13,11 +13,18 @@ import { readAgents, readConfig, readGates, readResearch, readRuns } from "../st
 import { type LoadedTask, readTasks } from "../store/read-tasks.js";
 import { readApprovalInputs } from "./approval-inputs.js";
 import { checkCycles, checkDefinitions, checkTaskReferences, type DoctorProblem } from "./doctor-checks.js";
+import { type DeepReport, deepCheck } from "./doctor-deep.js";
 import { locateFleet } from "./locate.js";
 
 /** Options of {@link doctor}. */
 export interface DoctorOptions {
   cwd: string;
+  /** Also run {@link deepCheck}: setup and the gates in a clean checkout of the base tip, agents' CLIs and env. */
+  deep?: boolean;
+  /** Where agent CLIs are looked up and gates take their environment from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Told when each deep step starts (progress). */
+  onStep?: (step: string) => void;
 }
 
 /** Every problem found (sorted by file, then field), and how many files `.fleet/` holds. */
@@ -25,6 +32,8 @@ export interface DoctorResult {
   ok: boolean;
   files: number;
   problems: DoctorProblem[];
+  /** With `deep`: what ran in the clean checkout (null when the files have problems, so it did not run). */
+  deep?: DeepReport | null;
 }
 
 /** A store problem, with the generic fix: edit that field (or file) and run doctor again. */
@@ -246,6 +255,26 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
       message: `is ${Math.round(lock.ageMs / 60_000)} min old: a git command that was killed left it, and git writes no index until it is gone`,
       fix: `If no git command is running in this repository, remove it: rm '${lock.path}'.`,
     });
+  let deep: DeepReport | null = null;
+  // The deep check needs definitions that read: with broken files it would only repeat their problems.
+  if (
+    opts.deep &&
+    store.length === 0 &&
+    out.every(
+      (p) =>
+        !p.file.startsWith(".fleet/config") &&
+        !p.file.startsWith(".fleet/gates") &&
+        !p.file.startsWith(".fleet/agents"),
+    )
+  ) {
+    deep = await deepCheck({
+      repo: { root: paths.root, commonDir },
+      paths,
+      env: opts.env ?? process.env,
+      onStep: opts.onStep,
+    });
+    out.push(...deep.problems);
+  }
   const problems = [...store.map(withFix), ...out].sort((a, b) =>
     a.file < b.file
       ? -1
@@ -257,5 +286,10 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
             ? 1
             : 0,
   );
-  return { ok: problems.length === 0, files: countFiles(paths.fleet), problems };
+  return {
+    ok: problems.length === 0,
+    files: countFiles(paths.fleet),
+    problems,
+    ...(opts.deep ? { deep } : {}),
+  };
 }

@@ -3,8 +3,9 @@ import { doctor } from "../../commands/doctor.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
+import { doctorLines } from "./doctor-report.js";
 
-export const usage = `Usage: fleet doctor [--json]
+export const usage = `Usage: fleet doctor [--deep] [--json]
 
 Checks every file under .fleet/ — config, agents, gates, queue, research, plans, acceptance, runs —
 and how they refer to each other: agents and gates named in config.md exist; depends_on, parent and
@@ -12,8 +13,17 @@ merged_into name existing tasks; no dependency cycles; no task waits on a droppe
 still match the plan and acceptance content. Reports every problem with file, field, what is wrong
 and how to fix it. Never changes a file.
 
+With --deep it also checks what the files cannot show, before any agent runs: in a clean checkout of
+the base branch's tip (under the git directory; removed afterwards) \`setup\` runs, and every command
+and health gate in config.md must pass with no change at all — a gate red there would fail every
+attempt. A file planted under .fleet/acceptance/ must not be loaded by any gate (the project's own
+test runner must skip acceptance files). Every agent's CLI must be on PATH or in node_modules/.bin,
+and every variable its \`env:\` names must be set in this shell. Gate output is kept in
+<git-dir>/fleet/logs/fleet-doctor/. \`fleet init\` runs it at the end.
+
 Options:
-  --json   print {ok, files, problems: [{file, field, message, fix, line?}]}
+  --deep   also run setup and the gates in a clean checkout, and look for the agents' CLIs and env
+  --json   print {ok, files, problems: [{file, field, message, fix, line?}], deep?: {commit, steps}}
 
 Example:
   fleet doctor || echo "fix the files above"
@@ -26,21 +36,15 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommand(
     "doctor",
     argv,
-    { json: { type: "boolean" } },
+    { deep: { type: "boolean" }, json: { type: "boolean" } },
     { min: 0, max: 0, names: "" },
   );
-  const result = await doctor({ cwd: process.cwd() });
+  const result = await doctor({
+    cwd: process.cwd(),
+    deep: values.deep ?? false,
+    onStep: values.json ? undefined : (step) => process.stderr.write(`fleet doctor: ${step}…\n`),
+  });
   if (values.json) printJson(result);
-  else if (result.ok) printLines([`Checked ${result.files} files in .fleet/: no problems.`]);
-  else {
-    const out = [
-      `${result.problems.length} problem${result.problems.length === 1 ? "" : "s"} in .fleet/ (${result.files} files checked):`,
-    ];
-    for (const p of result.problems) {
-      const where = `${p.file}${p.line !== undefined ? `:${p.line}` : ""}${p.field ? ` (${p.field})` : ""}`;
-      out.push("", `  ${where}`, `    ${p.message}`, `    fix: ${p.fix}`);
-    }
-    printLines(out);
-  }
+  else printLines(doctorLines(result));
   return result.ok ? EXIT.ok : EXIT.problems;
 }

@@ -95,6 +95,7 @@ Exit codes:
   4  the state does not allow this now (e.g. nothing to approve)
   5  another process holds the lock (e.g. a daemon already runs here)
   6  git failed
+  7  fleet run --until-idle: tasks wait for a person (approve, answer, fix, retry)
   70 internal error (a bug: please report it)
 `;
 

@@ -27,6 +27,7 @@ export function formatEventLine(e: FleetLogEvent): string {
   ];
   if (e.elapsedMs !== undefined) cols.push(pad(formatElapsed(e.elapsedMs), 6));
   if (e.detail) cols.push(e.detail);
+  if (e.next) cols.push(`— ${e.next}`);
   return cols.join("  ").trimEnd();
 }
 

@@ -2,9 +2,10 @@
 import { getRunner } from "../../agents/index.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
-import { printError } from "../output.js";
+import { printError, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
+import { waitingForYou, yourTurnLines } from "./your-turn-lines.js";
 
 export const usage = `Usage: fleet run [--until-idle] [--json]
 
@@ -18,8 +19,13 @@ Options:
   --until-idle   drain everything runnable, then exit
   --json         print each event as one JSON line
 
-Exit codes: 0 nothing left to run · 1 some task ran out of attempts (status failed) during this run ·
-3 no repository or .fleet/ · 5 a daemon already runs for this clone
+When it ends, every task waiting for a person is listed with what it waits for and the command
+that moves it on (drafts are left out: you finish them in your own time).
+
+Exit codes: 0 nothing left to run, nothing waits for you · 1 some task ran out of attempts (status
+failed) during this run · 3 no repository or .fleet/ · 5 a daemon already runs for this clone ·
+7 (--until-idle) the fleet is idle and tasks wait for a person: a plan to approve, a question to
+answer, a problem to fix, a failed task to retry — for cron: 7 means "your turn", not "broken"
 `;
 
 /** Runs `fleet run`; returns the exit code. */
@@ -47,12 +53,21 @@ export async function run(argv: string[]): Promise<number> {
       printError(`lost this clone's daemon lease: ${result.leaseLost}`);
       return EXIT.locked;
     }
+    const waiting = values["until-idle"] || result.failed.length ? waitingForYou(process.cwd()) : [];
+    if (waiting.length && !values.json) printLines(yourTurnLines(waiting));
     if (result.failed.length) {
       printError(
         `out of attempts: ${result.failed.join(", ")}`,
         "See `fleet show <id>`; `fleet retry <id>` gives it new attempts.",
       );
       return EXIT.problems;
+    }
+    if (values["until-idle"] && waiting.length) {
+      if (values.json)
+        process.stdout.write(
+          `${JSON.stringify({ event: "your-turn", tasks: waiting.map(({ id, state, turn }) => ({ id, state, ...turn })) })}\n`,
+        );
+      return EXIT.yourTurn;
     }
     return EXIT.ok;
   } finally {

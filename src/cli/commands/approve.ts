@@ -3,7 +3,7 @@ import { approve } from "../../commands/approve.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
-import { changeLine } from "./format.js";
+import { changeLine, nextLine } from "./format.js";
 
 export const usage = `Usage: fleet approve <id> [--json]
 
@@ -36,6 +36,11 @@ export async function run(argv: string[]): Promise<number> {
   );
   const result = await approve({ cwd: process.cwd(), id: positionals[0] ?? "" });
   if (values.json) printJson(result);
-  else printLines([changeLine(result), `  ${result.approved} approved, sha256 ${result.sha256}`]);
+  else
+    printLines([
+      changeLine(result),
+      `  ${result.approved} approved, sha256 ${result.sha256}`,
+      ...[nextLine(result.id, result.to)].filter((l): l is string => l !== null),
+    ]);
   return EXIT.ok;
 }

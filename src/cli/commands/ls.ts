@@ -1,5 +1,6 @@
 /** `fleet ls` — argv and printing; the work is in `src/commands/ls.ts`. */
 import { type BoardEntry, ls } from "../../commands/ls.js";
+import { nextCommandHint } from "../../lifecycle/your-turn.js";
 import { PHASES, STATUSES } from "../../store/phases.js";
 import { EXIT } from "../exit-codes.js";
 import { formatTable, printJson, printLines } from "../output.js";
@@ -29,14 +30,22 @@ Examples:
 Exit codes: 0 listed (even with problems; \`fleet doctor\` exits 1 on them) · 2 usage · 3 no repository or .fleet/
 `;
 
+/** `  (your turn: fleet approve <id>)` for a task that waits for a person, else "". */
+function yourTurnNote(t: BoardEntry): string {
+  const hint = nextCommandHint({ ...t, reason: null });
+  return hint ? `  (${hint})` : "";
+}
+
 function line(t: BoardEntry): string[] {
   const extra =
     t.running_ms !== null
       ? `  (${t.agent ? `${t.agent}, ` : ""}running ${formatDuration(t.running_ms)}${t.daemon_alive === false ? "; no daemon holds it — start `fleet watch` to recover it" : ""})`
-      : t.normalized
-        ? ""
-        : "  (new file)";
-  return [`  ${t.id}`, t.status, `P${t.priority}`, `${t.title}${extra}`];
+      : !t.normalized
+        ? "  (new file)"
+        : yourTurnNote(t);
+  // A done task is not "ready" for anything: its column says what became of it.
+  const status = t.phase === "done" ? "shipped" : t.phase === "dropped" ? "dropped" : t.status;
+  return [`  ${t.id}`, status, `P${t.priority}`, `${t.title}${extra}`];
 }
 
 /** Runs `fleet ls`; returns the exit code. */

@@ -8,6 +8,7 @@ import module from "node:module";
 import { FleetError } from "../errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { printError } from "./output.js";
+import { didYouMean } from "./suggest.js";
 
 // Node ≥ 22.1 can cache compiled modules on disk, which trims start-up of every later run; Node 20 lacks it.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -85,7 +86,8 @@ markdown, committed to git; gates, never agents, decide when work is done.
 Commands:
 {commands}
 
-Run \`fleet <command> --help\` for a command's options. Read commands take --json.
+Run \`fleet help <command>\` (or \`fleet <command> --help\`) for a command's options. Read commands
+take --json. A task id may be shortened to any prefix that names one task.
 
 Exit codes:
   0  success
@@ -113,9 +115,25 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
+function unknownCommand(name: string): number {
+  printError(
+    `unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))}`,
+    "Run `fleet --help` for the list of commands.",
+  );
+  return EXIT.usage;
+}
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "help" && rest[0] !== undefined) {
+    // `fleet help <command>` = `fleet <command> --help`, as git and gh have it.
+    const target = COMMANDS[rest[0]];
+    if (!target) return unknownCommand(rest[0]);
+    const mod = await target.load();
+    process.stdout.write(mod.usage.endsWith("\n") ? mod.usage : `${mod.usage}\n`);
+    return EXIT.ok;
+  }
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(help());
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -125,10 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const entry = COMMANDS[name];
-  if (!entry) {
-    printError(`unknown command "${name}"`, "Run `fleet --help` for the list of commands.");
-    return EXIT.usage;
-  }
+  if (!entry) return unknownCommand(name);
   const mod = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(mod.usage.endsWith("\n") ? mod.usage : `${mod.usage}\n`);

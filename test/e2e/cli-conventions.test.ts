@@ -1,0 +1,76 @@
+/** The conventions of git and gh, through the built CLI: did you mean, help <command>, id prefixes, log order. */
+import { describe, expect, it } from "vitest";
+import { fleetOk, runFleet } from "../helpers/run-fleet.js";
+import { tempRepo } from "../helpers/temp-repo.js";
+
+function repoWithIdeas(): string {
+  const root = tempRepo();
+  fleetOk(root, ["init", "--no-check"]);
+  fleetOk(root, ["idea", "Rate-limit the public API", "--id", "rate-limit-the-public-api-7k2q"]);
+  fleetOk(root, ["idea", "Rate cards", "--id", "rate-cards-2b3c"]);
+  return root;
+}
+
+describe("CLI conventions", () => {
+  it("says 'did you mean' for a command, a flag and a value, never parseArgs' own text", () => {
+    const root = repoWithIdeas();
+    const cmd = runFleet(root, ["lss"]);
+    expect([cmd.code, cmd.stderr.split("\n")[0]]).toEqual([
+      2,
+      'fleet: unknown command "lss". Did you mean "ls"?',
+    ]);
+    const flag = runFleet(root, ["ls", "--jsn"]);
+    expect([flag.code, flag.stderr.split("\n")[0]]).toEqual([
+      2,
+      'fleet: fleet ls: unknown option --jsn. Did you mean "--json"?',
+    ]);
+    expect(flag.stderr).not.toMatch(/positional argument|'--'/);
+    const value = runFleet(root, ["ls", "--phase", "plna"]);
+    expect(value.stderr).toMatch(/--phase must be one of .*, not "plna"\. Did you mean "plan"\?/);
+    const missing = runFleet(root, ["log", "-n"]);
+    expect(missing.stderr.split("\n")[0]).toBe("fleet: fleet log: --max-count needs a value");
+  });
+
+  it("prints a command's own help for `fleet help <command>`", () => {
+    const root = repoWithIdeas();
+    const help = fleetOk(root, ["help", "ls"]);
+    expect(help.stdout).toBe(fleetOk(root, ["ls", "--help"]).stdout);
+    expect(help.stdout).toMatch(/^Usage: fleet ls /);
+    expect(runFleet(root, ["help", "shwo"]).stderr).toMatch(/Did you mean "show"\?/);
+  });
+
+  it("takes any unique prefix of an id, and names the candidates of an ambiguous one", () => {
+    const root = repoWithIdeas();
+    expect(fleetOk(root, ["show", "rate-l"]).stdout).toMatch(/^rate-limit-the-public-api-7k2q — /);
+    expect(fleetOk(root, ["ready", "rate-c"]).stdout).toMatch(
+      /^rate-cards-2b3c: idea \/ draft → idea \/ ready/,
+    );
+    const ambiguous = runFleet(root, ["show", "rate"]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(
+      /rate is the start of several task ids: rate-cards-2b3c, rate-limit-the-public-api-7k2q/,
+    );
+    const typo = runFleet(root, ["show", "rate-cadrs-2b3c"]);
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toMatch(/Did you mean rate-cards-2b3c\?/);
+    expect(JSON.parse(fleetOk(root, ["log", "rate-l", "--json"]).stdout)[0].task).toBe(
+      "rate-limit-the-public-api-7k2q",
+    );
+  });
+
+  it("prints the log newest first (--reverse: oldest first), -n the newest n", () => {
+    const root = repoWithIdeas();
+    const subjects = (args: string[]) =>
+      fleetOk(root, ["log", ...args])
+        .stdout.split("\n")
+        .filter((l) => /^\d{4}-/.test(l))
+        .map((l) => l.replace(/^\S+ \S+ {2}\S+ {2}/, ""));
+    expect(subjects([])).toEqual([
+      "fleet(idea): rate-cards-2b3c created — Rate cards",
+      "fleet(idea): rate-limit-the-public-api-7k2q created — Rate-limit the public API",
+      "fleet(fleet): fleet initialized",
+    ]);
+    expect(subjects(["--reverse"])[0]).toBe("fleet(fleet): fleet initialized");
+    expect(subjects(["-n", "1"])).toEqual(["fleet(idea): rate-cards-2b3c created — Rate cards"]);
+  });
+});

@@ -6,6 +6,7 @@
  */
 import module from "node:module";
 import { FleetError } from "../errors.js";
+import { COMMANDS } from "./command-table.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { printError } from "./output.js";
 import { didYouMean } from "./suggest.js";
@@ -13,68 +14,7 @@ import { didYouMean } from "./suggest.js";
 // Node ≥ 22.1 can cache compiled modules on disk, which trims start-up of every later run; Node 20 lacks it.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-/** A CLI command: one line of help and a lazy import of its module. */
-interface CommandEntry {
-  summary: string;
-  load: () => Promise<{ run(argv: string[]): Promise<number>; usage: string }>;
-}
-
-/** Every command, in the order `fleet --help` lists them. */
-export const COMMANDS: Record<string, CommandEntry> = {
-  init: {
-    summary: "create .fleet/ (config, agents, gates) and commit it",
-    load: () => import("./commands/init.js"),
-  },
-  idea: {
-    summary: 'write down a new idea: fleet idea "<title>" [-m body]',
-    load: () => import("./commands/idea.js"),
-  },
-  ls: {
-    summary: "the board: tasks by phase (--all, --phase, --status)",
-    load: () => import("./commands/ls.js"),
-  },
-  show: {
-    summary: "one task: body, research, plan, acceptance, runs",
-    load: () => import("./commands/show.js"),
-  },
-  ready: { summary: "mark an idea ready for research", load: () => import("./commands/ready.js") },
-  approve: {
-    summary: "approve a plan (or a change held before ship)",
-    load: () => import("./commands/approve.js"),
-  },
-  reject: {
-    summary: 'send a plan back to the planner: -m "why"',
-    load: () => import("./commands/reject.js"),
-  },
-  answer: { summary: "answer the question an agent asked", load: () => import("./commands/answer.js") },
-  drop: { summary: 'stop a task for good: -m "why"', load: () => import("./commands/drop.js") },
-  merge: { summary: "fold an idea into another: --into <id>", load: () => import("./commands/merge.js") },
-  retry: { summary: "give a failed task new attempts", load: () => import("./commands/retry.js") },
-  log: {
-    summary: "what happened, from the git trailers (optionally one task)",
-    load: () => import("./commands/log.js"),
-  },
-  cost: {
-    summary: "what the agents cost: per shipped task, phase, agent and model, night",
-    load: () => import("./commands/cost.js"),
-  },
-  watch: {
-    summary: "run the fleet in the foreground: research, plan, implement as tasks become ready",
-    load: () => import("./commands/watch.js"),
-  },
-  run: {
-    summary: "start what can start now and wait (--until-idle: drain, for cron and CI)",
-    load: () => import("./commands/run.js"),
-  },
-  doctor: {
-    summary: "check every file under .fleet/; exit 1 on any problem",
-    load: () => import("./commands/doctor.js"),
-  },
-  demo: {
-    summary: "see the whole lifecycle on a small project: no API key, no network",
-    load: () => import("./commands/demo.js"),
-  },
-};
+export { COMMANDS };
 
 const HELP = `fleet — run a fleet of AI coding agents through your repository
 

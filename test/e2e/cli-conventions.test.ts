@@ -1,4 +1,5 @@
 /** The conventions of git and gh, through the built CLI: did you mean, help <command>, id prefixes, log order. */
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { fleetOk, runFleet } from "../helpers/run-fleet.js";
 import { tempRepo } from "../helpers/temp-repo.js";
@@ -72,5 +73,47 @@ describe("CLI conventions", () => {
     ]);
     expect(subjects(["--reverse"])[0]).toBe("fleet(fleet): fleet initialized");
     expect(subjects(["-n", "1"])).toEqual(["fleet(idea): rate-cards-2b3c created — Rate cards"]);
+  });
+
+  it("colours states only when colour is on: FORCE_COLOR forces it, NO_COLOR wins, a pipe is plain", () => {
+    const root = repoWithIdeas();
+    fleetOk(root, ["drop", "rate-c", "-m", "not now"]);
+    const forced = runFleet(root, ["ls", "--all"], { NO_COLOR: "", FORCE_COLOR: "1" });
+    const ESC = String.fromCharCode(27);
+    expect(forced.stdout).toMatch(new RegExp(`rate-cards-2b3c +${ESC}\\[2mdropped${ESC}\\[22m +P2`));
+    // Colour does not shift the columns: without the escapes the board is the plain one.
+    const plain = runFleet(root, ["ls", "--all"], { NO_COLOR: "" });
+    expect(plain.stdout).not.toContain("\x1b[");
+    expect(forced.stdout.replace(new RegExp(`${ESC}\\[\\d+m`, "g"), "")).toBe(plain.stdout);
+    expect(runFleet(root, ["ls", "--all"], { NO_COLOR: "1", FORCE_COLOR: "1" }).stdout).not.toContain(
+      "\x1b[",
+    );
+    expect(runFleet(root, ["ls", "--all"], { NO_COLOR: "", FORCE_COLOR: "0" }).stdout).not.toContain("\x1b[");
+  });
+
+  it("completes commands and task ids in bash, and prints zsh and fish scripts", () => {
+    const root = repoWithIdeas();
+    const script = fleetOk(root, ["completion", "bash"]).stdout;
+    const complete = (...words: string[]) =>
+      execFileSync(
+        "bash",
+        [
+          "-c",
+          `eval "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _fleet; echo "\${COMPREPLY[*]}"`,
+          "fleet-completion-test",
+          script,
+        ],
+        { cwd: root, encoding: "utf8" },
+      ).trim();
+    expect(complete("fleet", "sh")).toBe("show");
+    expect(complete("fleet", "show", "rate-c")).toBe("rate-cards-2b3c");
+    expect(complete("fleet", "approve", "rate")).toBe("rate-cards-2b3c rate-limit-the-public-api-7k2q");
+    expect(fleetOk(root, ["completion", "zsh"]).stdout).toMatch(
+      /^#compdef fleet\n[\s\S]*compdef _fleet fleet\n$/,
+    );
+    expect(fleetOk(root, ["completion", "fish"]).stdout).toMatch(
+      /^complete -c fleet -n __fish_use_subcommand -a ls /m,
+    );
+    expect(runFleet(root, ["completion", "tcsh"]).code).toBe(2);
   });
 });

@@ -3,7 +3,8 @@ import { type BoardEntry, ls } from "../../commands/ls.js";
 import { nextCommandHint } from "../../lifecycle/your-turn.js";
 import { PHASES, STATUSES } from "../../store/phases.js";
 import { EXIT } from "../exit-codes.js";
-import { formatTable, printJson, printLines } from "../output.js";
+import { formatTable, paint, printJson, printLines, useColor } from "../output.js";
+import { statusStyle } from "../state-style.js";
 import { oneOf, parseCommand } from "./args.js";
 import { formatDuration } from "./format.js";
 
@@ -72,7 +73,17 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const rows: string[][] = result.tasks.map(line);
-  const table = formatTable(rows);
+  // Colour after aligning: escape codes would count as width.
+  const color = useColor();
+  const table = formatTable(rows).map((text, i) => {
+    const status = rows[i]?.[1] ?? "";
+    const style = color ? statusStyle(status) : null;
+    if (!style) return text;
+    const at = text.indexOf(` ${status} `, (rows[i]?.[0] ?? "").length);
+    return at < 0
+      ? text
+      : `${text.slice(0, at + 1)}${paint(style, status)}${text.slice(at + 1 + status.length)}`;
+  });
   const out: string[] = [];
   let i = 0;
   for (const phase of PHASES) {

@@ -2,7 +2,7 @@
 import { getRunner } from "../../agents/index.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
-import { printError, printLines } from "../output.js";
+import { printError, printLines, useColor } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
 import { waitingForYou, yourTurnLines } from "./your-turn-lines.js";
@@ -37,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     { min: 0, max: 0, names: "" },
   );
   const stop = new AbortController();
+  const color = !values.json && useColor();
   const onSignal = () => stop.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       signal: stop.signal,
       getRunner,
       command: values["until-idle"] ? "fleet run --until-idle" : "fleet run",
-      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`),
+      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e, color)}\n`),
     });
     if (result.leaseLost) {
       printError(`lost this clone's daemon lease: ${result.leaseLost}`);

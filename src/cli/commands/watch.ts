@@ -2,7 +2,7 @@
 import { getRunner } from "../../agents/index.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
-import { printError } from "../output.js";
+import { printError, useColor } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
 
@@ -37,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     { min: 0, max: 0, names: "" },
   );
   const stop = new AbortController();
+  const color = !values.json && useColor();
   let signals = 0;
   const onSignal = () => {
     signals++;
@@ -54,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       signal: stop.signal,
       getRunner,
       command: "fleet watch",
-      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`),
+      onEvent: (e) => process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e, color)}\n`),
     });
     if (result.leaseLost) {
       printError(

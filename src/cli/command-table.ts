@@ -24,6 +24,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "one task: body, research, plan, acceptance, runs",
     load: () => import("./commands/show.js"),
   },
+  edit: {
+    summary: "change a task's title, priority, depends_on, touches or body",
+    load: () => import("./commands/edit.js"),
+  },
+  search: {
+    summary: "tasks whose title, body, research or plan mention every word",
+    load: () => import("./commands/search.js"),
+  },
   ready: { summary: "mark an idea ready for research", load: () => import("./commands/ready.js") },
   approve: {
     summary: "approve a plan (or a change held before ship)",

@@ -6,10 +6,10 @@
  */
 import module from "node:module";
 import { FleetError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
 import { COMMANDS } from "./command-table.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { printError } from "./output.js";
-import { didYouMean } from "./suggest.js";
 
 // Node ≥ 22.1 can cache compiled modules on disk, which trims start-up of every later run; Node 20 lacks it.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();

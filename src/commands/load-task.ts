@@ -4,11 +4,11 @@
  */
 
 import { existsSync, readdirSync } from "node:fs";
-import { closest } from "../cli/suggest.js";
 import { FleetError } from "../errors.js";
 import { isValidId } from "../store/ids.js";
 import { type FleetPaths, taskPath } from "../store/paths.js";
 import { type LoadedTask, readTask } from "../store/read-tasks.js";
+import { closest } from "../suggest.js";
 
 /**
  * Checks an id typed on the command line before it reaches a path.

@@ -116,4 +116,18 @@ describe("CLI conventions", () => {
     );
     expect(runFleet(root, ["completion", "tcsh"]).code).toBe(2);
   });
+
+  it("edits a task and searches the tasks from the command line", () => {
+    const root = repoWithIdeas();
+    expect(fleetOk(root, ["edit", "rate-l", "--priority", "0", "--touches", "src/api/**"]).stdout).toMatch(
+      /^rate-limit-the-public-api-7k2q: changed priority, touches \(commit [0-9a-f]{7}\)$/m,
+    );
+    expect(fleetOk(root, ["edit", "rate-l", "--priority", "0"]).stdout).toMatch(/nothing to change/);
+    expect(runFleet(root, ["edit", "rate-l", "--depends-on", "rate-limit-the-public-api-7k2q"]).code).toBe(2);
+    const found = fleetOk(root, ["search", "public", "API"]).stdout;
+    expect(found).toMatch(
+      /^rate-limit-the-public-api-7k2q {2}idea \/ draft {2}Rate-limit the public API\n {4}task: Rate-limit the public API$/m,
+    );
+    expect(runFleet(root, ["search", "nowhere"]).code).toBe(1);
+  });
 });

@@ -1,7 +1,7 @@
 /** Shared argv handling for the command modules: `node:util` parseArgs with errors a person can act on. */
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { FleetError } from "../../errors.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../suggest.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 

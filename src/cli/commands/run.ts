@@ -1,11 +1,12 @@
 /** `fleet run` — one pass of the daemon, for cron and CI; the work is in `src/watcher/daemon.ts`. */
 import { getRunner } from "../../agents/index.js";
+import { waitingForYou } from "../../commands/waiting.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
 import { printError, printLines, useColor } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
-import { waitingForYou, yourTurnLines } from "./your-turn-lines.js";
+import { yourTurnLines } from "./your-turn-lines.js";
 
 export const usage = `Usage: fleet run [--until-idle] [--json]
 

@@ -6,14 +6,21 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
 import { indexLockPath, staleIndexLock } from "../git/index-lock.js";
+import { gitText } from "../git/run-git.js";
 import { isValidId } from "../store/ids.js";
 import { type FleetPaths, relativeToRoot } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
 import { readAgents, readConfig, readGates, readResearch, readRuns } from "../store/read-records.js";
 import { type LoadedTask, readTasks } from "../store/read-tasks.js";
 import { readApprovalInputs } from "./approval-inputs.js";
-import { checkCycles, checkDefinitions, checkTaskReferences, type DoctorProblem } from "./doctor-checks.js";
-import { type DeepReport, deepCheck } from "./doctor-deep.js";
+import {
+  checkCycles,
+  checkDefinitions,
+  checkSetupLock,
+  checkTaskReferences,
+  type DoctorProblem,
+} from "./doctor-checks.js";
+import type { DeepReport } from "./doctor-deep.js";
 import { locateFleet } from "./locate.js";
 
 /** Options of {@link doctor}. */
@@ -155,7 +162,21 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
     }
   }
   const configBroken = store.some((p) => p.file === configFile);
-  if (!configBroken) out.push(...checkDefinitions(config, configFile, new Set(agents.keys()), gates));
+  if (!configBroken) {
+    out.push(...checkDefinitions(config, configFile, new Set(agents.keys()), gates));
+    if (config.setup) {
+      const locks = [
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+        "bun.lock",
+        "bun.lockb",
+      ];
+      const listed = await gitText(["ls-files", "-z", "--", ...locks], { cwd: paths.root });
+      out.push(...checkSetupLock(config.setup, new Set(listed.split("\0").filter(Boolean)), configFile));
+    }
+  }
 
   const { tasks, problems: taskProblems } = readTasks(paths);
   store.push(...taskProblems);
@@ -256,17 +277,16 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
       fix: `If no git command is running in this repository, remove it: rm '${lock.path}'.`,
     });
   let deep: DeepReport | null = null;
-  // The deep check needs definitions that read: with broken files it would only repeat their problems.
-  if (
-    opts.deep &&
-    store.length === 0 &&
-    out.every(
-      (p) =>
-        !p.file.startsWith(".fleet/config") &&
-        !p.file.startsWith(".fleet/gates") &&
-        !p.file.startsWith(".fleet/agents"),
-    )
-  ) {
+  // The deep check needs config, agent and gate files that read; other problems do not stop it.
+  const definitionsBroken = [...store, ...out].some(
+    (p) =>
+      (p.file.startsWith(".fleet/config") && p.field !== "setup") ||
+      p.file.startsWith(".fleet/gates") ||
+      p.file.startsWith(".fleet/agents"),
+  );
+  if (opts.deep && !definitionsBroken) {
+    // Loaded only for --deep: plain `fleet doctor` does not load the gate runners and execa.
+    const { deepCheck } = await import("./doctor-deep.js");
     deep = await deepCheck({
       repo: { root: paths.root, commonDir },
       paths,

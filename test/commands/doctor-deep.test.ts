@@ -63,7 +63,15 @@ describe("fleet doctor --deep", () => {
     useScriptAgents(root);
     const r = await doctor({ cwd: root, deep: true, env: BARE });
     expect(r.ok).toBe(false);
+    // Found twice: from git's list of files (plain doctor), and by running it (--deep).
     expect(r.problems).toEqual([
+      expect.objectContaining({
+        file: ".fleet/config.md",
+        field: "setup",
+        message: expect.stringMatching(
+          /^`npm ci` installs from package-lock\.json .* which git does not track/,
+        ),
+      }),
       expect.objectContaining({
         file: ".fleet/config.md",
         field: "setup",

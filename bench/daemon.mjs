@@ -225,8 +225,96 @@ export async function benchDaemon({ root, cli, count, report }) {
         `${label.padEnd(44)} p50 ${pct(lat, 0.5).toFixed(0).padStart(5)} ms   p99 ${pct(lat, 0.99).toFixed(0)} ms   (target p50 ≤ 100 ms, p99 ≤ 500 ms; agent: /bin/sh)`,
       );
     }
+    await benchWake(cli, copy, queue, children);
   } finally {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) await stop(child);
     rmSync(copy, { recursive: true, force: true });
   }
+}
+
+/**
+ * The daemon wakes when a run lands (issue 11): from a research landing (its `researched` event) to the
+ * planner's process running, with no file event to help — the landing's own files are written by the
+ * daemon. And once, from a back-off running out (`retry_at` in the task's claim) to the agent running
+ * again: try-later back-offs are at least a minute, so that row is a single sample.
+ */
+async function benchWake(cli, copy, queue, children) {
+  const planMarks = path.join(copy, ".bench-plan-marks");
+  const once = path.join(copy, ".bench-once");
+  writeFileSync(
+    path.join(copy, ".bench-planner.sh"),
+    [
+      `echo "$FLEET_TASK_ID $(date +%s%3N)" >> ${JSON.stringify(planMarks)}`,
+      `if [ "$FLEET_TASK_ID" = bench-backoff ] && [ ! -e ${JSON.stringify(once)} ]; then : > ${JSON.stringify(once)}; exit 75; fi`,
+      `printf '# Plan\\nDo it.\\n' > "$FLEET_OUTPUT_DIR/plan.md"`,
+      `printf -- '---\\nchecks:\\n  - { id: AC1, says: ok, run: "true" }\\n---\\n' > "$FLEET_OUTPUT_DIR/acceptance.md"`,
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    path.join(copy, ".fleet", "agents", "planner.md"),
+    `---\nrunner: command\ncommand: [/bin/sh, ${JSON.stringify(path.join(copy, ".bench-planner.sh"))}]\n---\n`,
+  );
+  writeFileSync(
+    path.join(copy, ".fleet", "config.md"),
+    "---\nconcurrency: 4\nagents: { implement: no-implementer }\ngates: { implement: [], ship: [] }\n---\n",
+  );
+  execFileSync("git", ["add", "-A"], { cwd: copy });
+  execFileSync("git", ["commit", "-q", "-m", "bench: a planner"], { cwd: copy });
+  const w = startWatch(cli, copy);
+  children.push(w.child);
+  await w.next((e) => e.event === "scanned");
+  const gaps = [];
+  const claimed = [];
+  for (let i = 0; i < 15; i++) {
+    const id = `bench-wake-${i}`;
+    const researched = w.next((e) => e.task === id && e.event === "researched");
+    const planStarted = w.next((e) => e.task === id && e.phase === "plan" && e.event === "started");
+    const proposed = w.next((e) => e.task === id && e.phase === "plan" && e.event !== "started");
+    writeFileSync(path.join(queue, `${id}.md`), taskText(id, "ready"));
+    const landed = Date.parse((await researched).at);
+    claimed.push(Date.parse((await planStarted).at) - landed);
+    await proposed;
+    const line = readFileSync(planMarks, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${id} `));
+    gaps.push(Number(line.split(" ")[1]) - landed);
+  }
+  console.log(
+    `${"research landed → plan claimed (started)".padEnd(44)} p50 ${pct(claimed, 0.5).toFixed(0).padStart(5)} ms   p99 ${pct(claimed, 0.99).toFixed(0)} ms`,
+  );
+  console.log(
+    `${"research landed → planner process running".padEnd(44)} p50 ${pct(gaps, 0.5).toFixed(0).padStart(5)} ms   p99 ${pct(gaps, 0.99).toFixed(0)} ms   (target ≤ 200 ms; rescan is 30 s)`,
+  );
+  if (process.env.FLEET_BENCH_BACKOFF !== "0") {
+    const id = "bench-backoff";
+    const retried = w.next(
+      (e) =>
+        e.task === id &&
+        e.phase === "plan" &&
+        e.event === "started" &&
+        /attempt 1, run 3/.test(e.detail ?? ""),
+    );
+    const waiting = w.next((e) => e.task === id && e.event === "deferred");
+    writeFileSync(path.join(queue, `${id}.md`), taskText(id, "ready"));
+    await waiting;
+    const claim = JSON.parse(readFileSync(path.join(copy, ".git", "fleet", "claims", `${id}.json`), "utf8"));
+    await Promise.race([
+      retried,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("bench: no retry in 3 min")), 180_000)),
+    ]);
+    // The agent writes its mark a moment after the `started` event: wait for the second one.
+    let line;
+    for (let i = 0; i < 200 && !line; i++) {
+      line = readFileSync(planMarks, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith(`${id} `))[1];
+      if (!line) await new Promise((r) => setTimeout(r, 50));
+    }
+    const late = Number(line.split(" ")[1]) - Date.parse(claim.retry_at);
+    console.log(
+      `${"back-off ran out → agent started".padEnd(44)} ${late.toFixed(0).padStart(9)} ms   (1 sample: back-offs are ≥ 60 s; FLEET_BENCH_BACKOFF=0 skips it)`,
+    );
+  }
+  await stop(w.child);
 }

@@ -61,6 +61,40 @@ try {
     `fleet show <id>`,
     Array.from({ length: RUNS }, () => measure(root, ["show", id, "--json"])),
   );
+  // Search reads every task file as text (and research and plans), like `git grep` does: that is the floor.
+  const word = String(COUNT >> 2);
+  report(
+    `fleet search number ${word}`,
+    Array.from({ length: RUNS }, () => measure(root, ["search", "number", word, "--json"])),
+  );
+  const grep = Array.from({ length: RUNS }, () => {
+    const start = process.hrtime.bigint();
+    spawnSync(
+      "git",
+      [
+        "grep",
+        "-i",
+        "-l",
+        "--all-match",
+        "-e",
+        "number",
+        "-e",
+        word,
+        "--",
+        ".fleet/queue",
+        ".fleet/research",
+        ".fleet/plans",
+      ],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  });
+  console.log(
+    `${"git grep of the same words (the floor)".padEnd(44)} median ${median(grep).toFixed(0).padStart(5)} ms`,
+  );
   const extra = path.join(here, "daemon.mjs");
   try {
     readFileSync(extra);

@@ -6,86 +6,15 @@
  */
 import module from "node:module";
 import { FleetError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
+import { COMMANDS } from "./command-table.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { printError } from "./output.js";
 
 // Node ≥ 22.1 can cache compiled modules on disk, which trims start-up of every later run; Node 20 lacks it.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-/** A CLI command: one line of help and a lazy import of its module. */
-interface CommandEntry {
-  summary: string;
-  load: () => Promise<{ run(argv: string[]): Promise<number>; usage: string }>;
-}
-
-/** Every command, in the order `fleet --help` lists them. */
-export const COMMANDS: Record<string, CommandEntry> = {
-  init: {
-    summary: "create .fleet/ (config, agents, gates) and commit it",
-    load: () => import("./commands/init.js"),
-  },
-  idea: {
-    summary: 'write down a new idea: fleet idea "<title>" [-m body]',
-    load: () => import("./commands/idea.js"),
-  },
-  ls: {
-    summary: "the board: tasks by phase (--all, --phase, --status)",
-    load: () => import("./commands/ls.js"),
-  },
-  show: {
-    summary: "one task: body, research, plan, acceptance, runs",
-    load: () => import("./commands/show.js"),
-  },
-  ready: { summary: "mark an idea ready for research", load: () => import("./commands/ready.js") },
-  approve: {
-    summary: "approve a plan (or a change held before ship)",
-    load: () => import("./commands/approve.js"),
-  },
-  reject: {
-    summary: 'send a plan back to the planner: -m "why"',
-    load: () => import("./commands/reject.js"),
-  },
-  answer: { summary: "answer the question an agent asked", load: () => import("./commands/answer.js") },
-  drop: { summary: 'stop a task for good: -m "why"', load: () => import("./commands/drop.js") },
-  merge: { summary: "fold an idea into another: --into <id>", load: () => import("./commands/merge.js") },
-  retry: { summary: "give a failed task new attempts", load: () => import("./commands/retry.js") },
-  board: {
-    summary: "a live board in your browser, with approve/reject/answer buttons (127.0.0.1)",
-    load: () => import("./commands/board.js"),
-  },
-  log: {
-    summary: "what happened, from the git trailers (optionally one task)",
-    load: () => import("./commands/log.js"),
-  },
-  cost: {
-    summary: "what the agents cost: per shipped task, phase, agent and model, night",
-    load: () => import("./commands/cost.js"),
-  },
-  report: {
-    summary: "the morning report: shipped, waiting for you, failed, cost (--since 12h)",
-    load: () => import("./commands/report.js"),
-  },
-  watch: {
-    summary: "run the fleet in the foreground: research, plan, implement as tasks become ready",
-    load: () => import("./commands/watch.js"),
-  },
-  run: {
-    summary: "start what can start now and wait (--until-idle: drain, for cron and CI)",
-    load: () => import("./commands/run.js"),
-  },
-  mcp: {
-    summary: "serve the queue to coding agents over MCP (stdio); --print-config for the snippets",
-    load: () => import("./commands/mcp.js"),
-  },
-  doctor: {
-    summary: "check every file under .fleet/; exit 1 on any problem",
-    load: () => import("./commands/doctor.js"),
-  },
-  demo: {
-    summary: "see the whole lifecycle on a small project: no API key, no network",
-    load: () => import("./commands/demo.js"),
-  },
-};
+export { COMMANDS };
 
 const HELP = `fleet — run a fleet of AI coding agents through your repository
 
@@ -97,7 +26,8 @@ markdown, committed to git; gates, never agents, decide when work is done.
 Commands:
 {commands}
 
-Run \`fleet <command> --help\` for a command's options. Read commands take --json.
+Run \`fleet help <command>\` (or \`fleet <command> --help\`) for a command's options. Read commands
+take --json. A task id may be shortened to any prefix that names one task.
 
 Exit codes:
   0  success
@@ -107,6 +37,7 @@ Exit codes:
   4  the state does not allow this now (e.g. nothing to approve)
   5  another process holds the lock (e.g. a daemon already runs here)
   6  git failed
+  7  fleet run --until-idle: tasks wait for a person (approve, answer, fix, retry)
   70 internal error (a bug: please report it)
 `;
 
@@ -124,9 +55,25 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
+function unknownCommand(name: string): number {
+  printError(
+    `unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))}`,
+    "Run `fleet --help` for the list of commands.",
+  );
+  return EXIT.usage;
+}
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "help" && rest[0] !== undefined) {
+    // `fleet help <command>` = `fleet <command> --help`, as git and gh have it.
+    const target = COMMANDS[rest[0]];
+    if (!target) return unknownCommand(rest[0]);
+    const mod = await target.load();
+    process.stdout.write(mod.usage.endsWith("\n") ? mod.usage : `${mod.usage}\n`);
+    return EXIT.ok;
+  }
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(help());
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -136,10 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const entry = COMMANDS[name];
-  if (!entry) {
-    printError(`unknown command "${name}"`, "Run `fleet --help` for the list of commands.");
-    return EXIT.usage;
-  }
+  if (!entry) return unknownCommand(name);
   const mod = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(mod.usage.endsWith("\n") ? mod.usage : `${mod.usage}\n`);

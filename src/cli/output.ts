@@ -1,18 +1,29 @@
-/** People-facing output: plain lines on stdout, errors on stderr, `--json` as one JSON document. */
-import { styleText } from "node:util";
+/**
+ * People-facing output: plain lines on stdout, errors on stderr, `--json` as one JSON document.
+ * Colour comes from picocolors (tiny, no dependencies), switched on by our own rule below rather than
+ * its own (which also colours any CI log and every pipe when `CI` is set).
+ */
+import { createColors } from "picocolors";
 
-/** True when colour may be used on `stream` (a TTY, and neither NO_COLOR nor FORCE_COLOR=0 set). */
+/**
+ * True when colour may be used on `stream`: never with NO_COLOR set (non-empty) or FORCE_COLOR=0;
+ * always with FORCE_COLOR set to anything else (https://force-color.org); else only on a terminal
+ * whose TERM is not `dumb`.
+ */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
-  if (process.env.FORCE_COLOR === "0") return false;
-  return Boolean(stream.isTTY);
+  const force = process.env.FORCE_COLOR;
+  if (force === "0" || force === "false") return false;
+  if (force !== undefined) return true;
+  return Boolean(stream.isTTY) && process.env.TERM !== "dumb";
 }
 
-type Style = Parameters<typeof styleText>[0];
+/** The styles output uses. */
+export type Style = "red" | "green" | "yellow" | "magenta" | "cyan" | "dim" | "bold";
 
-/** `text` in `style` when colour is on, else plain. */
+/** `text` in `style` when colour is on for `stream`, else plain. */
 export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stdout): string {
-  return useColor(stream) ? styleText(style, text, { validateStream: false }) : text;
+  return useColor(stream) ? createColors(true)[style](text) : text;
 }
 
 /** Writes lines to stdout. */

@@ -140,9 +140,9 @@ plan:
     checks:
       - id: AC1
         says: "greet('Ada') returns 'Hello, Ada!' from the package entry point"
-        run: node --test .fleet/acceptance/add-greet/greet.test.mjs
+        run: node --test .fleet/acceptance/add-greet/greet.accept.mjs
     files:
-      greet.test.mjs: |
+      greet.accept.mjs: |
         import assert from "node:assert/strict";
         import { test } from "node:test";
         import { greet } from "../../../src/index.js";
@@ -203,9 +203,9 @@ plan:
     checks:
       - id: AC1
         says: "titleCase('the lord of the rings') returns 'The Lord of the Rings'"
-        run: node --test .fleet/acceptance/title-case/title-case.test.mjs
+        run: node --test .fleet/acceptance/title-case/title-case.accept.mjs
     files:
-      title-case.test.mjs: |
+      title-case.accept.mjs: |
         import assert from "node:assert/strict";
         import { test } from "node:test";
         import { titleCase } from "../../../src/title-case.js";

@@ -171,3 +171,36 @@ export function checkCycles(tasks: ReadonlyMap<string, { record: Task; file: str
   }
   return out;
 }
+
+/** Frozen installs and the lock file each needs in the checkout. */
+const FROZEN: readonly [RegExp, string[]][] = [
+  [/\bnpm\s+ci\b/, ["package-lock.json", "npm-shrinkwrap.json"]],
+  [/\bpnpm\s+(?:i|install)\b.*--frozen-lockfile/, ["pnpm-lock.yaml"]],
+  [/\byarn\s+(?:install\s+)?.*(?:--frozen-lockfile|--immutable)/, ["yarn.lock"]],
+  [/\bbun\s+(?:i|install)\b.*--frozen-lockfile/, ["bun.lock", "bun.lockb"]],
+];
+
+/**
+ * `setup` installs from a lock file that git does not track: every fleet checkout (made from git)
+ * lacks it, so setup fails in all of them though it works in the person's work tree.
+ * @param tracked the lock files `git ls-files` lists.
+ */
+export function checkSetupLock(
+  setup: string | null,
+  tracked: ReadonlySet<string>,
+  configFile: string,
+): DoctorProblem[] {
+  if (!setup) return [];
+  for (const [pattern, locks] of FROZEN) {
+    if (!pattern.test(setup) || locks.some((l) => tracked.has(l))) continue;
+    return [
+      {
+        file: configFile,
+        field: "setup",
+        message: `\`${setup}\` installs from ${locks.join(" or ")}, which git does not track (is it in .gitignore?): fleet checkouts are made from git, so setup would fail in every one of them`,
+        fix: `Commit ${locks[0]} (\`git add -f ${locks[0]}\`), or set \`setup:\` to an install that needs no lock file (e.g. \`${setup.replace(/\bnpm\s+ci\b/, "npm install").replace(/\s--(?:frozen-lockfile|immutable)\b/, "")}\`).`,
+      },
+    ];
+  }
+  return [];
+}

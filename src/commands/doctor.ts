@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
 import { indexLockPath, staleIndexLock } from "../git/index-lock.js";
+import { gitText } from "../git/run-git.js";
 import { workTreeDrift } from "../git/work-tree-drift.js";
 import { probeSandbox } from "../sandbox/index.js";
 import { isValidId } from "../store/ids.js";
@@ -14,12 +15,25 @@ import type { Problem } from "../store/read-file.js";
 import { readAgents, readConfig, readGates, readResearch, readRuns } from "../store/read-records.js";
 import { type LoadedTask, readTasks } from "../store/read-tasks.js";
 import { readApprovalInputs } from "./approval-inputs.js";
-import { checkCycles, checkDefinitions, checkTaskReferences, type DoctorProblem } from "./doctor-checks.js";
+import {
+  checkCycles,
+  checkDefinitions,
+  checkSetupLock,
+  checkTaskReferences,
+  type DoctorProblem,
+} from "./doctor-checks.js";
+import type { DeepReport } from "./doctor-deep.js";
 import { locateFleet } from "./locate.js";
 
 /** Options of {@link doctor}. */
 export interface DoctorOptions {
   cwd: string;
+  /** Also run {@link deepCheck}: setup and the gates in a clean checkout of the base tip, agents' CLIs and env. */
+  deep?: boolean;
+  /** Where agent CLIs are looked up and gates take their environment from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Told when each deep step starts (progress). */
+  onStep?: (step: string) => void;
 }
 
 /**
@@ -32,6 +46,8 @@ export interface DoctorResult {
   files: number;
   problems: DoctorProblem[];
   warnings: DoctorProblem[];
+  /** With `deep`: what ran in the clean checkout (null when the files have problems, so it did not run). */
+  deep?: DeepReport | null;
 }
 
 /** A store problem, with the generic fix: edit that field (or file) and run doctor again. */
@@ -174,10 +190,24 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
     }
   }
   const configBroken = store.some((p) => p.file === configFile);
-  if (!configBroken) out.push(...checkDefinitions(config, configFile, new Set(agents.keys()), gates));
-  if (!configBroken && config.sandbox === "bwrap") {
-    const probe = probeSandbox(process.env);
-    if (!probe.ok) out.push({ file: configFile, field: "sandbox", message: probe.reason, fix: probe.fix });
+  if (!configBroken) {
+    out.push(...checkDefinitions(config, configFile, new Set(agents.keys()), gates));
+    if (config.setup) {
+      const locks = [
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+        "bun.lock",
+        "bun.lockb",
+      ];
+      const listed = await gitText(["ls-files", "-z", "--", ...locks], { cwd: paths.root });
+      out.push(...checkSetupLock(config.setup, new Set(listed.split("\0").filter(Boolean)), configFile));
+    }
+    if (config.sandbox === "bwrap") {
+      const probe = probeSandbox(opts.env ?? process.env);
+      if (!probe.ok) out.push({ file: configFile, field: "sandbox", message: probe.reason, fix: probe.fix });
+    }
   }
 
   const { tasks, problems: taskProblems } = readTasks(paths);
@@ -278,6 +308,25 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
       message: `is ${Math.round(lock.ageMs / 60_000)} min old: a git command that was killed left it, and git writes no index until it is gone`,
       fix: `If no git command is running in this repository, remove it: rm '${lock.path}'.`,
     });
+  let deep: DeepReport | null = null;
+  // The deep check needs config, agent and gate files that read; other problems do not stop it.
+  const definitionsBroken = [...store, ...out].some(
+    (p) =>
+      (p.file.startsWith(".fleet/config") && p.field !== "setup") ||
+      p.file.startsWith(".fleet/gates") ||
+      p.file.startsWith(".fleet/agents"),
+  );
+  if (opts.deep && !definitionsBroken) {
+    // Loaded only for --deep: plain `fleet doctor` does not load the gate runners and execa.
+    const { deepCheck } = await import("./doctor-deep.js");
+    deep = await deepCheck({
+      repo: { root: paths.root, commonDir },
+      paths,
+      env: opts.env ?? process.env,
+      onStep: opts.onStep,
+    });
+    out.push(...deep.problems);
+  }
   const problems = [...store.map(withFix), ...out].sort((a, b) =>
     a.file < b.file
       ? -1
@@ -290,5 +339,11 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
             : 0,
   );
   const warnings = driftProblems(paths, config.base);
-  return { ok: problems.length === 0, files: countFiles(paths.fleet), problems, warnings };
+  return {
+    ok: problems.length === 0,
+    files: countFiles(paths.fleet),
+    problems,
+    warnings,
+    ...(opts.deep ? { deep } : {}),
+  };
 }

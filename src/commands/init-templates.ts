@@ -13,7 +13,17 @@ export interface ProjectFacts {
   scripts: string[];
   /** Installs dependencies in a fresh checkout, or null. */
   setup: string | null;
+  /** The runner the agents use: the first agent CLI found (claude, codex, gemini, aider), else claude-code. */
+  runner: RunnerName;
+  /** Where that runner's CLI was found (absolute path), or null when it was not found. */
+  runnerProgram: string | null;
+  /** One line per choice made, with why ("setup: npm install — git tracks no lock file"). */
+  choices: string[];
+  /** What the person should fix or know, each with how ("package-lock.json is not tracked …"). */
+  warnings: string[];
 }
+
+import type { RunnerName } from "../store/schemas/agent.js";
 
 /** Gates run in each phase, from what exists: implement = scripts + acceptance; ship = test (or build) + acceptance. */
 export function gatePlan(facts: ProjectFacts): { implement: string[]; ship: string[] } {
@@ -111,6 +121,9 @@ If the task is genuinely ambiguous, write \`question.md\` with one clear questio
 - \`acceptance.md\`: frontmatter \`checks:\`, a list of \`{ id, says, run }\` — executable commands that
   exit 0 only when the task is done. Put any files they need (e.g. a test) in the folder
   \`acceptance/\`. They are committed before implementation starts and cannot be changed by it.
+  Name those files \`<name>.accept.mjs\` (never \`*.test.*\`, \`*.spec.*\` or a \`test/\` folder: the
+  project's own test runner would pick them up) and run each by its path, e.g.
+  \`node --test .fleet/acceptance/<task-id>/<name>.accept.mjs\`.
 
 If the task is genuinely ambiguous, write \`question.md\` with one clear question instead of guessing.
 `,
@@ -138,22 +151,31 @@ pass without doing the work. Write \`review.md\` into \`$FLEET_OUTPUT_DIR\` with
 /** Names of the default agents, in the order `fleet init` reports them. */
 export const DEFAULT_AGENTS = Object.keys(AGENTS);
 
-/** `.fleet/agents/<name>.md` for one of {@link DEFAULT_AGENTS}. */
-export function agentTemplate(name: string): string {
+/** The variables each CLI runner needs for its API key. */
+const RUNNER_ENV: Partial<Record<RunnerName, string[]>> = {
+  "claude-code": ["ANTHROPIC_API_KEY"],
+  codex: ["OPENAI_API_KEY"],
+  gemini: ["GEMINI_API_KEY"],
+  aider: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"],
+};
+
+/** `.fleet/agents/<name>.md` for one of {@link DEFAULT_AGENTS}, run by `runner` (default claude-code). */
+export function agentTemplate(name: string, runner: RunnerName = "claude-code"): string {
   const spec = AGENTS[name];
   if (!spec) throw new Error(`no agent template ${name}`);
+  const env = RUNNER_ENV[runner] ?? [];
   return `---
 # How to run this agent (.fleet/config.md \`agents:\` says which phase uses it).
 # runner: claude-code | codex | gemini | aider | command | script
 # Hint: \`runner: script\` is built in and runs without a model — good for trying gitfleet out.
-runner: claude-code
+runner: ${runner}
 # The model to ask for; null = the runner's default.
 model: null
 # Wall-clock limit per attempt, and how long without output counts as hung.
 timeout: ${spec.timeout}
 idle_timeout: 5m
 # Environment variables passed to the agent, besides PATH, HOME and LANG. Nothing else is.
-env: [ANTHROPIC_API_KEY]
+env: [${env.join(", ")}]
 ---
 ${spec.role}`;
 }

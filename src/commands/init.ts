@@ -1,12 +1,12 @@
 /** `fleet init`: creates a commented `.fleet/` for this repository and commits it. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { FleetError, isErrnoError } from "../errors.js";
+import { FleetError } from "../errors.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { findRepo } from "../git/repo.js";
-import { gitText } from "../git/run-git.js";
 import { fleetPaths, relativeToRoot } from "../store/paths.js";
 import { withStateLock } from "../store/state-lock.js";
+import { detectProject } from "./init-detect.js";
 import {
   acceptanceGateTemplate,
   agentTemplate,
@@ -23,6 +23,8 @@ export interface InitOptions {
   cwd: string;
   /** With an existing `.fleet/`: add only the files that are missing, never overwrite. */
   force?: boolean;
+  /** Where agent CLIs and package managers are looked up (its PATH). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What `fleet init` did. Paths are relative to the repository root. */
@@ -35,41 +37,13 @@ export interface InitResult {
   commit: string | null;
 }
 
-const SCRIPTS = ["build", "test", "lint"] as const;
 const KEEP_DIRS = ["queue", "plans", "acceptance", "research", "runs"] as const;
-
-/** Reads package.json, the lock files and the current branch. Never fails on a missing or odd package.json. */
-async function detectProject(root: string): Promise<ProjectFacts> {
-  const branch = await gitText(["symbolic-ref", "--short", "-q", "HEAD"], { cwd: root, okCodes: [1, 128] });
-  const base = branch || "main";
-  let scripts: Record<string, unknown> = {};
-  let hasPackage = false;
-  try {
-    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as unknown;
-    hasPackage = true;
-    const s = (pkg as { scripts?: unknown } | null)?.scripts;
-    if (s && typeof s === "object") scripts = s as Record<string, unknown>;
-  } catch (err) {
-    if (!isErrnoError(err, "ENOENT") && !(err instanceof SyntaxError)) throw err;
-  }
-  if (!hasPackage) return { base, packageManager: null, scripts: [], setup: null };
-  const has = (f: string) => existsSync(path.join(root, f));
-  const [packageManager, setup]: [ProjectFacts["packageManager"], string] = has("pnpm-lock.yaml")
-    ? ["pnpm", "pnpm install --frozen-lockfile"]
-    : has("yarn.lock")
-      ? ["yarn", "yarn install --frozen-lockfile"]
-      : has("bun.lock") || has("bun.lockb")
-        ? ["bun", "bun install"]
-        : ["npm", has("package-lock.json") ? "npm ci" : "npm install"];
-  const found = SCRIPTS.filter((name) => typeof scripts[name] === "string");
-  return { base, packageManager, scripts: found, setup };
-}
 
 /** Every file of a fresh `.fleet/`, by path relative to the `.fleet/` folder. */
 function templateFiles(facts: ProjectFacts): Map<string, string> {
   const files = new Map<string, string>();
   files.set("config.md", configTemplate(facts));
-  for (const name of DEFAULT_AGENTS) files.set(`agents/${name}.md`, agentTemplate(name));
+  for (const name of DEFAULT_AGENTS) files.set(`agents/${name}.md`, agentTemplate(name, facts.runner));
   for (const script of facts.scripts) files.set(`gates/${script}.md`, commandGateTemplate(script, facts));
   files.set("gates/acceptance.md", acceptanceGateTemplate());
   for (const dir of KEEP_DIRS) files.set(`${dir}/.gitkeep`, "");
@@ -91,7 +65,7 @@ export async function init(opts: InitOptions): Promise<InitResult> {
       hint: "`fleet init --force` adds only the files that are missing; `fleet doctor` checks the ones there.",
     });
   }
-  const facts = await detectProject(repo.root);
+  const facts = await detectProject(repo.root, opts.env ?? process.env);
   return withStateLock(repo.commonDir, async () => {
     const created: string[] = [];
     const kept: string[] = [];

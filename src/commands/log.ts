@@ -4,7 +4,7 @@ import { FleetError } from "../errors.js";
 import { type LogEntry, readLog } from "../git/read-log.js";
 import { findRepo } from "../git/repo.js";
 import { fleetPaths, taskPath } from "../store/paths.js";
-import { checkIdArg } from "./load-task.js";
+import { checkIdArg, resolveTaskId } from "./load-task.js";
 
 /** Options of {@link log}. */
 export interface LogOptions {
@@ -22,18 +22,24 @@ export interface LogOptions {
 export async function log(opts: LogOptions): Promise<LogEntry[]> {
   if (opts.id !== undefined) checkIdArg(opts.id);
   const repo = await findRepo(opts.cwd);
+  let id = opts.id;
+  // An id with a task file (or one prefix of one) is resolved; the story of a task whose file is gone
+  // is still in git under its full id.
+  if (id !== undefined && !existsSync(taskPath(fleetPaths(repo.root), id))) {
+    try {
+      id = resolveTaskId(fleetPaths(repo.root), id);
+    } catch (err) {
+      if (!(err instanceof FleetError) || err.code !== "not-found") throw err;
+    }
+  }
   const entries = await readLog(repo.root, {
-    ...(opts.id !== undefined ? { task: opts.id } : {}),
+    ...(id !== undefined ? { task: id } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
   });
-  if (
-    opts.id !== undefined &&
-    entries.length === 0 &&
-    !existsSync(taskPath(fleetPaths(repo.root), opts.id))
-  ) {
+  if (id !== undefined && entries.length === 0 && !existsSync(taskPath(fleetPaths(repo.root), id))) {
     throw new FleetError(
       "not-found",
-      `no task ${opts.id}: no commit names it and .fleet/queue/${opts.id}.md does not exist`,
+      `no task ${id}: no commit names it and .fleet/queue/${id}.md does not exist`,
       {
         hint: "`fleet ls --all` lists every task.",
       },

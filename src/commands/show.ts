@@ -1,5 +1,7 @@
 /** `fleet show <id>`: everything about one task — the task, research, plan (and its approval), acceptance, runs. */
+import path from "node:path";
 import { type ApprovalState, approvalState } from "../lifecycle/approval-hash.js";
+import { type YourTurn, yourTurn } from "../lifecycle/your-turn.js";
 import type { Problem } from "../store/read-file.js";
 import { readResearch, readRuns } from "../store/read-records.js";
 import type { Acceptance, Plan, Research } from "../store/schemas/artifacts.js";
@@ -57,6 +59,20 @@ export interface ShowResult {
   runs: RunSummary[];
   /** Files of this task (other than the task file) that did not validate; the rest is still shown. */
   problems: Problem[];
+  /**
+   * The last run that did not succeed, when the task is not done: its reason, the first gate that did
+   * not pass (with the tail of its output) and the logs as absolute paths a person can open.
+   */
+  last_failure: {
+    seq: number;
+    phase: string;
+    reason: string | null;
+    gate: { gate: string; verdict: string; output_tail: string; log: string | null } | null;
+    /** The agent's transcript. */
+    log: string | null;
+  } | null;
+  /** What the task waits for from a person and the commands that move it on, or null. */
+  your_turn: YourTurn | null;
 }
 
 /**
@@ -64,7 +80,7 @@ export interface ShowResult {
  * @throws FleetError usage (malformed id), not-found (no such task), invalid (the task file itself is broken).
  */
 export async function show(opts: ShowOptions): Promise<ShowResult> {
-  const { paths } = locateFleet(opts.cwd);
+  const { paths, commonDir } = locateFleet(opts.cwd);
   const loaded = loadTask(paths, opts.id);
   const id = loaded.record.id;
   const problems: Problem[] = [];
@@ -72,7 +88,8 @@ export async function show(opts: ShowOptions): Promise<ShowResult> {
   const inputs = readApprovalInputs(paths, id);
   problems.push(...inputs.problems);
   const current = inputs.sha256 ?? "";
-  const runs = readRuns(paths, id, problems).map(
+  const records = readRuns(paths, id, problems);
+  const runs = records.map(
     ({ record: r, file }): RunSummary => ({
       seq: r.seq,
       phase: r.phase,
@@ -103,5 +120,33 @@ export async function show(opts: ShowOptions): Promise<ShowResult> {
     },
     runs,
     problems,
+    last_failure: lastFailure(loaded.record, records, commonDir),
+    your_turn: yourTurn(loaded.record),
   };
+}
+
+/** Outcomes of a run that did what it should. */
+const GOOD = new Set(["finished", "running", "interrupted"]);
+
+function lastFailure(
+  task: Task,
+  runs: ReturnType<typeof readRuns>,
+  commonDir: string,
+): ShowResult["last_failure"] {
+  if (task.phase === "done" || task.phase === "dropped") return null;
+  const run = [...runs].reverse().find((r) => !GOOD.has(r.record.outcome) || r.record.gates.some(failedGate));
+  if (!run) return null;
+  const abs = (rel: string | null) => (rel ? path.join(commonDir, rel) : null);
+  const g = run.record.gates.find(failedGate);
+  return {
+    seq: run.record.seq,
+    phase: run.record.phase,
+    reason: run.record.reason,
+    gate: g ? { gate: g.gate, verdict: g.verdict, output_tail: g.output_tail, log: abs(g.log) } : null,
+    log: abs(run.record.log),
+  };
+}
+
+function failedGate(g: { verdict: string }): boolean {
+  return g.verdict === "fail" || g.verdict === "error";
 }

@@ -33,6 +33,8 @@ export interface FleetLogEvent {
   elapsedMs?: number;
   /** A short remark: the new state, a reason. */
   detail?: string;
+  /** When the event left the task waiting for a person: the command that moves it on (`fleet approve <id>`). */
+  next?: string;
 }
 
 /** Everything an executor needs for one run. Paths are absolute. */

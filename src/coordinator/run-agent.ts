@@ -5,6 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { withProjectBin } from "../agents/find-program.js";
 import type { AgentRunResult } from "../agents/types.js";
 import { FleetError } from "../errors.js";
 import type { RunEnd } from "../lifecycle/run-transitions.js";
@@ -57,7 +58,8 @@ export async function runAgent(
     outputDir: job.outputDir,
     promptFile: job.promptFile,
     logFile: job.log.abs,
-    parentEnv: job.env,
+    // An agent CLI the project pins as a dev dependency is found without a hand edit of PATH.
+    parentEnv: withProjectBin(job.env, job.paths.root),
     signal: job.signal,
     onSpawn: (pid) => job.onSpawn(pid),
     maxBudgetUsd: job.config.budgets.per_attempt_usd,

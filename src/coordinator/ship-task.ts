@@ -71,7 +71,7 @@ export type ShipOutcome = ShipEnd & { cost: Cost };
 
 /** How a ship ended, before the cost is added. */
 type ShipEnd =
-  | { kind: "shipped"; commit: string; gates: GateResult[]; rounds: number }
+  | { kind: "shipped"; commit: string; gates: GateResult[]; rounds: number; already?: true }
   | { kind: "held"; reason: string }
   | { kind: "conflict"; paths: string[]; reason: string; feedback: string }
   | { kind: "failed"; outcome: "failed" | "rejected"; reason: string; feedback: string; gates: GateResult[] }
@@ -186,6 +186,13 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
       };
     }
     if (squash.empty) {
+      // The branch changed files, and none of it is new on top of the base: the change is already
+      // there (another task, or a person, landed it). Done, without spending an attempt.
+      const forkPoint = await gitText(["merge-base", tip, baseTip], { cwd: repo.root, okCodes: [1] });
+      if (forkPoint && (await changedPaths(repo.root, forkPoint, tip)).length > 0) {
+        await cleanUpShipped(repo, task.id);
+        return { kind: "shipped", commit: baseTip, gates: [], rounds: round, already: true };
+      }
       return {
         kind: "failed",
         outcome: "failed",

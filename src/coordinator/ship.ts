@@ -55,6 +55,13 @@ function shipEndLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
   const base = job.config.base;
   switch (outcome.kind) {
     case "shipped":
+      if (outcome.already)
+        return {
+          end: { kind: "advance", phase: "done", status: "ready", event: "shipped" },
+          taskPatch: { shipped: { commit: outcome.commit, at: nowTimestamp(now), already: true } },
+          reason: `already on ${base}: its change was there at ${outcome.commit.slice(0, 12)}`,
+          runBody: `Already shipped: the change of fleet/${job.task.id} is empty on top of ${base} (${outcome.commit}), which already holds it. Nothing was committed; no attempt was used.\n`,
+        };
       return {
         end: { kind: "advance", phase: "done", status: "ready", event: "shipped" },
         taskPatch: { shipped: { commit: outcome.commit, at: nowTimestamp(now) } },

@@ -38,7 +38,9 @@ const DELIVER: Record<PromptInput["phase"], string> = {
     "- `$FLEET_OUTPUT_DIR/acceptance.md`: frontmatter `checks:`, a list of `{id, says, run}` — at least one",
     "  command that exits 0 once the work is done, run from the repository root.",
     "- optionally `$FLEET_OUTPUT_DIR/acceptance/`: files the checks need; they are committed as",
-    "  `.fleet/acceptance/<task id>/`.",
+    "  `.fleet/acceptance/<task id>/`. Name test files `<name>.accept.mjs` (not `*.test.*`, `*.spec.*` or",
+    "  a `test/` folder, which the project's own test runner would pick up) and run each by its path,",
+    "  e.g. `node --test .fleet/acceptance/<task id>/<name>.accept.mjs`.",
   ].join("\n"),
   implement: [
     "Implement the plan in this worktree (branch `fleet/<task id>`). Commit or leave your changes: the",

@@ -13,8 +13,10 @@ import { FleetError } from "../errors.js";
 import { indexLockPath } from "../git/index-lock.js";
 import { findRepo } from "../git/repo.js";
 import { describeDrift, workTreeDrift } from "../git/work-tree-drift.js";
+import { nextCommandHint, yourTurn } from "../lifecycle/your-turn.js";
 import { fleetPaths } from "../store/paths.js";
 import { readConfig } from "../store/read-records.js";
+import { readTask } from "../store/read-tasks.js";
 import type { RunnerName } from "../store/schemas/agent.js";
 import { indexLockNotice } from "./index-lock-notice.js";
 import { acquireLease } from "./lease.js";
@@ -64,19 +66,22 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       hint: "Run `fleet init` first.",
     });
   const lease = await acquireLease(repo.commonDir, opts.command);
+  const onEvent = withNextCommand(paths, opts.onEvent);
+  opts = { ...opts, onEvent };
   const stop = new AbortController();
   const onStop = () => stop.abort();
   opts.signal.addEventListener("abort", onStop, { once: true });
   lease.compromised.addEventListener("abort", onStop, { once: true });
   if (opts.signal.aborted) stop.abort();
-  let loop: ReconcileLoop | null = null;
+  // A holder, not a variable: onWake reads it while the loop runs.
+  const held: { loop: ReconcileLoop | null } = { loop: null };
   const coordinator = new Coordinator({
     repo,
     getRunner: opts.getRunner,
     executors: opts.executors,
     env: opts.env,
     onEvent: opts.onEvent,
-    onWake: () => loop?.wake(),
+    onWake: () => held.loop?.wake(),
   });
   try {
     // One read of the queue serves recovery and the first reconcile (which then only stats files).
@@ -103,14 +108,18 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       note(opts.onEvent, "warning", advice),
     );
     checkIndexLock();
+    // The loop is handed over as soon as it exists: a run's end and a back-off running out wake it
+    // (it used to be known only once watching stopped, so they waited for the rescan tick).
     if (opts.mode === "watch")
-      loop = await watchUntilStopped(coordinator, paths, opts, stop.signal, checkIndexLock);
+      await watchUntilStopped(coordinator, paths, opts, stop.signal, checkIndexLock, (l) => {
+        held.loop = l;
+      });
     else {
       await drain(coordinator, opts.mode, stop.signal, checkIndexLock);
       opts.onIdle?.();
     }
   } finally {
-    await loop?.stop();
+    await held.loop?.stop();
     await coordinator.stop();
     opts.signal.removeEventListener("abort", onStop);
     await lease.release();
@@ -121,13 +130,38 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
   return { failed: [...coordinator.failed].sort(), leaseLost };
 }
 
+/** A landing that leaves a task waiting for a person: `→ plan / awaiting-approval`, `→ implement / failed`… */
+const TO_PERSON = /^→ \S+ \/ (awaiting-approval|blocked|failed)\b/;
+
+/**
+ * `onEvent` with {@link FleetLogEvent.next} set on every event that leaves a task waiting for a person:
+ * the task file (just written by the landing) says which command moves it on.
+ */
+function withNextCommand(
+  paths: ReturnType<typeof fleetPaths>,
+  onEvent: DaemonOptions["onEvent"],
+): DaemonOptions["onEvent"] {
+  return (e) => {
+    if (!e.task || !e.detail || !TO_PERSON.test(e.detail)) return onEvent(e);
+    let next: string | null = null;
+    try {
+      const r = readTask(paths, e.task);
+      next = r?.ok ? nextCommandHint(r.task.record) : null;
+    } catch {
+      next = null; // the hint is a courtesy: an unreadable file must not stop the event
+    }
+    onEvent(next ? { ...e, next } : e);
+  };
+}
+
 async function watchUntilStopped(
   coordinator: Coordinator,
   paths: ReturnType<typeof fleetPaths>,
   opts: DaemonOptions,
   stop: AbortSignal,
   afterReconcile: () => void,
-): Promise<ReconcileLoop> {
+  onLoop: (loop: ReconcileLoop) => void,
+): Promise<void> {
   const dir = paths.fleet;
   const config = readConfig(paths);
   let first = true;
@@ -144,10 +178,11 @@ async function watchUntilStopped(
       if (!first) return;
       first = false;
       const n = coordinator.index.tasks().size;
+      const yours = coordinator.index.records().filter((t) => yourTurn(t) !== null).length;
       note(
         opts.onEvent,
         "scanned",
-        `${n} task${n === 1 ? "" : "s"}: ${r.started.length} started, ${r.waiting.length} waiting`,
+        `${n} task${n === 1 ? "" : "s"}: ${r.started.length} started, ${r.waiting.length} waiting, ${yours} awaiting you${yours ? " (`fleet run` lists them; `fleet ls` shows them)" : ""}`,
       );
     },
     {
@@ -156,6 +191,7 @@ async function watchUntilStopped(
         note(opts.onEvent, "error", `reconcile failed: ${(err as Error).message ?? String(err)}`),
     },
   );
+  onLoop(loop);
   const watcher =
     opts.events === false
       ? null
@@ -185,7 +221,6 @@ async function watchUntilStopped(
   } finally {
     await watcher?.close();
   }
-  return loop;
 }
 
 async function drain(

@@ -244,8 +244,8 @@ describe("the example in docs/agents.md", () => {
     // Install the plan's acceptance files where the check expects them, as the coordinator would.
     writeFile(
       cwd,
-      ".fleet/acceptance/add-greeting/greet.test.mjs",
-      read(plan.outputDir, "acceptance/greet.test.mjs"),
+      ".fleet/acceptance/add-greeting/greet.accept.mjs",
+      read(plan.outputDir, "acceptance/greet.accept.mjs"),
     );
     const check = async () =>
       spawnProcess({

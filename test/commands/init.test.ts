@@ -16,7 +16,9 @@ describe("init", () => {
       JSON.stringify({ scripts: { build: "tsc", test: "vitest run", lint: "biome check", dev: "x" } }),
     );
     writeFile(root, "package-lock.json", "{}");
-    const result = await init({ cwd: root });
+    gitOut(root, "add", "package-lock.json");
+    gitOut(root, "commit", "-q", "-m", "lock");
+    const result = await init({ cwd: root, env: { PATH: "/usr/bin:/bin" } });
     const paths = fleetPaths(root);
     const problems: unknown[] = [];
     const config = readConfig(paths, problems as never);
@@ -44,7 +46,7 @@ describe("init", () => {
     expect(gitOut(root, "log", "-1", "--format=%(trailers:only,unfold)")).toBe(
       "Fleet-Task: fleet\nFleet-Phase: fleet\nFleet-Event: initialized\nFleet-By: Ada Lovelace <ada@example.com>",
     );
-    expect(gitOut(root, "status", "--porcelain")).toBe("?? package-lock.json\n?? package.json");
+    expect(gitOut(root, "status", "--porcelain")).toBe("?? package.json");
   });
 
   it("without package.json has only the acceptance gate, and uses the pnpm lock file when there is one", async () => {
@@ -56,7 +58,10 @@ describe("init", () => {
     const pnpm = tempRepo();
     writeFile(pnpm, "package.json", JSON.stringify({ scripts: { build: "tsc" } }));
     writeFile(pnpm, "pnpm-lock.yaml", "");
+    gitOut(pnpm, "add", "pnpm-lock.yaml");
+    gitOut(pnpm, "commit", "-q", "-m", "lock");
     await init({ cwd: pnpm });
+    expect(readConfig(fleetPaths(pnpm)).setup).toBe("pnpm install --frozen-lockfile");
     expect(readGates(fleetPaths(pnpm)).get("build")?.record).toMatchObject({ run: "pnpm run build" });
     expect(readConfig(fleetPaths(pnpm)).gates.ship).toEqual(["build", "acceptance"]);
   });

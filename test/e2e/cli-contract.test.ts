@@ -45,7 +45,7 @@ describe("the fleet CLI", () => {
       stderr: expect.stringMatching(/no \.fleet\/ folder.*\nRun `fleet init`/),
     });
     expect(runFleet(root, ["frobnicate"]).code).toBe(2);
-    fleetOk(root, ["init"]);
+    fleetOk(root, ["init", "--no-check"]);
     expect(runFleet(root, ["ls", "--bogus"])).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/fleet ls: .*--bogus[\s\S]*fleet ls --help/),
@@ -84,7 +84,7 @@ describe("the fleet CLI", () => {
 
   it("refuses to change state without a git identity, and says how to set one", () => {
     const root = tempRepo();
-    fleetOk(root, ["init"]);
+    fleetOk(root, ["init", "--no-check"]);
     gitOut(root, "config", "--unset", "user.name");
     const r = runFleet(root, ["idea", "x"]);
     expect(r.code).toBe(3);
@@ -94,7 +94,7 @@ describe("the fleet CLI", () => {
 
   it("prints JSON on every read command", () => {
     const root = tempRepo();
-    fleetOk(root, ["init"]);
+    fleetOk(root, ["init", "--no-check"]);
     const { id } = JSON.parse(fleetOk(root, ["idea", "Something", "--json"]).stdout) as { id: string };
     expect(JSON.parse(fleetOk(root, ["ls", "--json"]).stdout)).toMatchObject({
       tasks: [{ id, phase: "idea", status: "draft" }],

@@ -94,6 +94,23 @@ describe("fleet watch", () => {
     expect(await d.exited).toBe(0);
   });
 
+  it("starts each next phase when the run before it ends, not on the rescan tick (rescan: 1h)", async () => {
+    const f = e2eFleet("rescan: 1h\nreview: { plan: auto }\n");
+    const d = startFleet(f.root);
+    await waitFor("the daemon to watch", () => d.out().includes("watching"));
+    // A hand-dropped idea is filled in, left to settle, then taken: the settle wakes the loop too.
+    writeFile(f.root, ".fleet/queue/by-tick.md", "---\nstatus: ready\n---\n# No tick needed\n\nGo.\n");
+    await waitFor(
+      "research, plan and implement, one after the other",
+      () => ["ship", "done"].includes(f.task("by-tick").phase),
+      45_000,
+      () => d.out(),
+    );
+    expect(f.runs("by-tick").map((r) => r.record.phase)).toEqual(["research", "plan", "implement"]);
+    d.child.kill("SIGTERM");
+    expect(await d.exited).toBe(0);
+  });
+
   it("finds work without any file event through the rescan (--rescan-only)", async () => {
     const f = e2eFleet("rescan: 1s\n");
     const d = startFleet(f.root, ["watch", "--rescan-only"]);

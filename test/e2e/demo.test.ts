@@ -30,7 +30,7 @@ describe("fleet demo (built CLI)", () => {
       "demo: approving the plan of title-case on your behalf (fleet approve title-case)",
     );
     expect(r.stdout).toContain("five implement gates, each in a bubblewrap sandbox");
-    expect(r.stdout).toMatch(/add-greet +done \/ ready/);
+    expect(r.stdout).toMatch(/add-greet +done \(shipped\)/);
     expect(r.stdout).toMatch(/implement gates: build ✓ {2}test ✓ {2}review ✓ {2}acceptance ✓ {2}health ✓/);
     expect(r.stdout).toMatch(/title-case +implement \/ failed/);
     expect(r.stdout).toContain("fleet(ship): add-greet shipped — Add a greet() helper");

@@ -22,7 +22,7 @@ function personWork(root: string) {
 describe("every command a person runs", () => {
   it("makes one .fleet-only commit with trailers and leaves the person's work alone", () => {
     const root = tempRepo();
-    fleetOk(root, ["init"]);
+    fleetOk(root, ["init", "--no-check"]);
     writeTaskFile(root, { id: "draft-idea" });
     writeTaskFile(root, { id: "planned", title: "Planned", phase: "plan", status: "awaiting-approval" });
     writePlanFiles(root, "planned");
@@ -101,7 +101,7 @@ describe("every command a person runs", () => {
 
   it("refuses what the state does not allow with exit 4 and changes nothing", () => {
     const root = tempRepo();
-    fleetOk(root, ["init"]);
+    fleetOk(root, ["init", "--no-check"]);
     writeTaskFile(root, { id: "idea1" });
     commitFleetDir(root);
     const head = gitOut(root, "rev-parse", "HEAD");

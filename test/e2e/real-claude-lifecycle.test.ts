@@ -81,15 +81,24 @@ describe("a task from idea to shipped with the real claude CLI", () => {
       "fleet idea",
     );
 
-    expectCode(await fleet(["run", "--until-idle"], env), 0, "fleet run (research, plan)");
+    expectCode(
+      await fleet(["run", "--until-idle"], env),
+      7,
+      "fleet run (research, plan: the plan waits for you)",
+    );
     expect(frontmatter(root, `.fleet/queue/${ID}.md`)).toMatchObject({
       phase: "plan",
       status: "awaiting-approval",
     });
     expect(readFileSync(path.join(root, `.fleet/research/${ID}.md`), "utf8")).toContain("no comma");
-    expect(readFileSync(path.join(root, `.fleet/acceptance/${ID}/greet.test.mjs`), "utf8")).toBe(
+    // The planner named its test the way test runners look for tests: it is filed under a name they
+    // skip, and the check runs it there.
+    expect(readFileSync(path.join(root, `.fleet/acceptance/${ID}/greet.accept.mjs`), "utf8")).toBe(
       ACCEPTANCE_TEST,
     );
+    expect(frontmatter(root, `.fleet/acceptance/${ID}.md`).checks).toEqual([
+      expect.objectContaining({ run: `node --test .fleet/acceptance/${ID}/greet.accept.mjs` }),
+    ]);
     expect(readFileSync(path.join(root, "src/greet.js"), "utf8")).toBe(GREET); // research and plan changed no code
 
     expectCode(await fleet(["approve", ID]), 0, "fleet approve");
@@ -169,7 +178,16 @@ describe("a task from idea to shipped with the real claude CLI", () => {
     expire();
     await server.close();
     server = await serve({ fallback: { status: 401, message: "invalid x-api-key" } });
-    expectCode(await fleet(["run", "--until-idle"], claudeParentEnv(server)), 0, "fleet run (401)");
+    const refused = expectCode(
+      await fleet(["run", "--until-idle"], claudeParentEnv(server)),
+      7,
+      "fleet run (401: blocked, your turn)",
+    );
+    // The event line and the closing list both say what to do next.
+    expect(refused.stdout).toMatch(/→ research \/ blocked .*— your turn: fleet ready greet-with-comma$/m);
+    expect(refused.stdout).toMatch(
+      /^Your turn — 1 task waits for you:\n {2}greet-with-comma {2}\(research \/ blocked\) a problem to fix: .*ANTHROPIC_API_KEY.*\n {4}fleet ready greet-with-comma {3}fleet drop greet-with-comma -m "…"$/m,
+    );
     const blocked = frontmatter(root, `.fleet/queue/${ID}.md`);
     expect(blocked).toMatchObject({ phase: "research", status: "blocked" });
     expect(blocked.reason).toContain("ANTHROPIC_API_KEY");

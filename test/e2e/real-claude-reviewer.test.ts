@@ -79,7 +79,11 @@ describe("the reviewer gate with the real claude CLI", () => {
     const env = claudeParentEnv(server);
 
     expectCode(await fleet(["idea", "Greet with a comma", "--id", ID, "--ready"]), 0, "fleet idea");
-    expectCode(await fleet(["run", "--until-idle"], env), 0, "fleet run (research, plan)");
+    expectCode(
+      await fleet(["run", "--until-idle"], env),
+      7,
+      "fleet run (research, plan: the plan waits for you)",
+    );
     expectCode(await fleet(["approve", ID]), 0, "fleet approve");
     expectCode(await fleet(["run", "--until-idle"], env), 0, "fleet run (implement, reviewer 429)");
 

@@ -98,13 +98,17 @@ describe("a task from idea to shipped with the real codex CLI", () => {
     const env = codexParentEnv(server);
     expectCode(await fleet(["idea", "Greet with a comma", "--id", ID, "--ready"]), 0, "fleet idea");
 
-    expectCode(await fleet(["run", "--until-idle"], env), 0, "fleet run (research, plan)");
+    expectCode(
+      await fleet(["run", "--until-idle"], env),
+      7,
+      "fleet run (research, plan: the plan waits for you)",
+    );
     expect(frontmatter(root, `.fleet/queue/${ID}.md`)).toMatchObject({
       phase: "plan",
       status: "awaiting-approval",
     });
     expect(readFileSync(path.join(root, `.fleet/research/${ID}.md`), "utf8")).toContain("no comma");
-    expect(readFileSync(path.join(root, `.fleet/acceptance/${ID}/greet.test.mjs`), "utf8")).toBe(
+    expect(readFileSync(path.join(root, `.fleet/acceptance/${ID}/greet.accept.mjs`), "utf8")).toBe(
       ACCEPTANCE_TEST,
     );
     expect(readFileSync(path.join(root, "src/greet.js"), "utf8")).toBe(GREET);

@@ -75,7 +75,7 @@ export function makeProject(agent: Record<string, unknown>): {
   const home = tempDir("fleet-home-");
   const fleet = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     runCli(root, args, { ...testEnv(home), ...env });
-  const init = spawnSync(process.execPath, [CLI, "init"], {
+  const init = spawnSync(process.execPath, [CLI, "init", "--no-check"], {
     cwd: root,
     env: testEnv(home),
     encoding: "utf8",

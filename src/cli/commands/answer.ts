@@ -3,7 +3,7 @@ import { answer } from "../../commands/answer.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
-import { changeLine } from "./format.js";
+import { changeLine, nextLine } from "./format.js";
 
 export const usage = `Usage: fleet answer <id> "<answer>" [--json]
 
@@ -30,6 +30,10 @@ export async function run(argv: string[]): Promise<number> {
   );
   const result = await answer({ cwd: process.cwd(), id: positionals[0] ?? "", answer: positionals[1] ?? "" });
   if (values.json) printJson(result);
-  else printLines([changeLine(result)]);
+  else
+    printLines([
+      changeLine(result),
+      ...[nextLine(result.id, result.to)].filter((l): l is string => l !== null),
+    ]);
   return EXIT.ok;
 }

@@ -3,7 +3,7 @@ import { approve } from "../../commands/approve.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
-import { changeLine } from "./format.js";
+import { changeLine, nextLine } from "./format.js";
 
 export const usage = `Usage: fleet approve <id> [--yes] [--sha256 <hash>] [--json]
 
@@ -51,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       changeLine(result),
       `  ${result.approved} approved, sha256 ${result.sha256}`,
       ...(result.weak.length ? [`  approved with weak checks (--yes): ${result.weak.join(", ")}`] : []),
+      ...[nextLine(result.id, result.to)].filter((l): l is string => l !== null),
     ]);
   return EXIT.ok;
 }

@@ -1,6 +1,7 @@
 /** Shared argv handling for the command modules: `node:util` parseArgs with errors a person can act on. */
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { FleetError } from "../../errors.js";
+import { didYouMean } from "../../suggest.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -21,8 +22,7 @@ export function parseCommand<O extends Options>(
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    const message = err instanceof Error ? (err.message.split("\n")[0] ?? err.message) : String(err);
-    throw new FleetError("usage", `fleet ${name}: ${message}`, { hint, cause: err });
+    throw new FleetError("usage", `fleet ${name}: ${parseErrorText(err, options)}`, { hint, cause: err });
   }
   const n = parsed.positionals.length;
   if (n < positionals.min)
@@ -37,6 +37,36 @@ export function parseCommand<O extends Options>(
     );
   }
   return parsed;
+}
+
+/** Every spelling of the options: `--json`, `-n`. */
+function flagNames(options: Options): string[] {
+  const out: string[] = [];
+  for (const [long, o] of Object.entries(options)) {
+    out.push(`--${long}`);
+    if (o.short) out.push(`-${o.short}`);
+  }
+  return out;
+}
+
+/**
+ * One sentence for a parseArgs error, in our words (its own text tells a person to write `-- "--jsn"`):
+ * an unknown flag with the closest known ones; a flag missing its value; a value given to a switch.
+ */
+function parseErrorText(err: unknown, options: Options): string {
+  const e = err as { code?: string; message?: string };
+  const message = e.message ?? String(err);
+  const flag = /'[^']*?(--[A-Za-z0-9][\w-]*)/.exec(message)?.[1] ?? /'(-[A-Za-z0-9])/.exec(message)?.[1];
+  switch (e.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `unknown option ${flag ?? message}.${flag ? didYouMean(flag, flagNames(options)) : ""}`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return /argument missing/.test(message)
+        ? `${flag ?? "an option"} needs a value`
+        : `${flag ?? "an option"} takes no value`;
+    default:
+      return message.split("\n")[0] ?? message;
+  }
 }
 
 /**
@@ -62,6 +92,6 @@ export function oneOf<T extends string>(name: string, flag: string, value: strin
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new FleetError(
     "usage",
-    `fleet ${name}: ${flag} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`,
+    `fleet ${name}: ${flag} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}.${didYouMean(value, allowed)}`,
   );
 }

@@ -32,7 +32,13 @@ function marks(gates: readonly GateResult[]): string {
 
 /** The board: one line per task, then its gates and how it ended. */
 function board(tasks: readonly DemoTask[]): string[] {
-  const rows = formatTable(tasks.map((t) => [`  ${t.id}`, `${t.phase} / ${t.status}`, t.title]));
+  const rows = formatTable(
+    tasks.map((t) => [
+      `  ${t.id}`,
+      t.phase === "done" ? "done (shipped)" : `${t.phase} / ${t.status}`,
+      t.title,
+    ]),
+  );
   return tasks.flatMap((t, i) => [
     rows[i] ?? "",
     ...(t.implementGates.length ? [`      implement gates: ${marks(t.implementGates)}`] : []),

@@ -3,7 +3,7 @@ import { idea } from "../../commands/idea.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { intOption, parseCommand } from "./args.js";
-import { shortCommit } from "./format.js";
+import { nextLine, shortCommit } from "./format.js";
 
 export const usage = `Usage: fleet idea "<title>" [-m <body>] [--ready] [--priority <0-3>]
                   [--depends-on <id>]... [--touches <glob>]... [--id <id>] [--json]
@@ -61,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     printLines([
       `${result.id}: ${result.phase} / ${result.status} — ${result.title}`,
       `  ${result.file} (${shortCommit(result.commit)})`,
+      ...[nextLine(result.id, result)].filter((l): l is string => l !== null),
     ]);
   return EXIT.ok;
 }

@@ -1,13 +1,15 @@
 /** `fleet init` — argv and printing; the work is in `src/commands/init.ts`. */
+import { doctor } from "../../commands/doctor.js";
 import { init } from "../../commands/init.js";
 import { gatePlan } from "../../commands/init-templates.js";
 import { mcpSnippets } from "../../commands/mcp-snippets.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
+import { doctorLines } from "./doctor-report.js";
 import { shortCommit } from "./format.js";
 
-export const usage = `Usage: fleet init [--force] [--json]
+export const usage = `Usage: fleet init [--force] [--no-check] [--json]
 
 Creates .fleet/ in this repository and commits it (event: initialized; Fleet-Task and Fleet-Phase
 are "fleet" for store-wide events):
@@ -19,14 +21,23 @@ are "fleet" for store-wide events):
   queue/ plans/ acceptance/ research/ runs/   empty, kept with .gitkeep
 Only .fleet/ is committed: your staged and unstaged work is left as it was.
 
+It decides from what a fresh checkout will have, and prints what it chose and why:
+  setup    from the lock file git tracks (npm ci, pnpm/yarn/bun frozen installs); a lock file that
+           .gitignore excludes is not in any fleet checkout, so then \`<manager> install\`
+  gates    the scripts that exist (npm's placeholder test script is left out)
+  agents   the first agent CLI found on PATH or in node_modules/.bin: claude, codex, gemini, aider
+Then it runs \`fleet doctor --deep\`: setup and every gate in a clean checkout of the base tip, the
+agents' CLIs and env. Exit 1 when that finds a problem (.fleet/ is committed either way).
+
 Options:
-  --force   .fleet/ exists already: add only the files that are missing, never overwrite
-  --json    print {root, facts, created, kept, commit}
+  --force      .fleet/ exists already: add only the files that are missing, never overwrite
+  --no-check   skip the closing \`fleet doctor --deep\`
+  --json       print {root, facts, created, kept, commit, doctor}
 
 Example:
   git init && fleet init
 
-Exit codes: 0 done · 3 not a git repository or no git identity · 4 .fleet/ exists (use --force) · 6 git failed
+Exit codes: 0 done, no problems · 1 done, and doctor --deep found problems (printed with fixes) · 3 not a git repository or no git identity · 4 .fleet/ exists (use --force) · 6 git failed
 `;
 
 /** Runs `fleet init`; returns the exit code. */
@@ -34,29 +45,51 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommand(
     "init",
     argv,
-    { force: { type: "boolean" }, json: { type: "boolean" } },
+    { force: { type: "boolean" }, "no-check": { type: "boolean" }, json: { type: "boolean" } },
     { min: 0, max: 0, names: "" },
   );
   const result = await init({ cwd: process.cwd(), force: values.force ?? false });
+  const check = () =>
+    doctor({
+      cwd: process.cwd(),
+      deep: true,
+      onStep: values.json ? undefined : (step) => process.stderr.write(`fleet doctor: ${step}…\n`),
+    });
   if (values.json) {
-    printJson(result);
-    return EXIT.ok;
-  }
-  if (result.created.length === 0) {
-    printLines([`.fleet/ is complete in ${result.root}: nothing to add.`]);
-    return EXIT.ok;
+    const report = values["no-check"] ? null : await check();
+    printJson({ ...result, doctor: report });
+    return report && !report.ok ? EXIT.problems : EXIT.ok;
   }
   const gates = gatePlan(result.facts);
   printLines([
-    `${result.kept.length ? "Completed" : "Created"} .fleet/ in ${result.root} (${shortCommit(result.commit)}):`,
+    result.created.length === 0
+      ? `.fleet/ is complete in ${result.root}: nothing to add.`
+      : `${result.kept.length ? "Completed" : "Created"} .fleet/ in ${result.root} (${shortCommit(result.commit)}):`,
     ...result.created.map((f) => `  + ${f}`),
     ...(result.kept.length ? [`  (${result.kept.length} files already there were kept as they are)`] : []),
     "",
-    `Gates: implement ${gates.implement.join(", ")}; ship ${gates.ship.join(", ")}.`,
-    'Next: read .fleet/config.md, then `fleet idea "…"` and `fleet ready <id>`; `fleet doctor` checks the files.',
+    "What it chose, and why:",
+    ...result.facts.choices.map((c) => `  ${c}`),
+    `  gates per phase: implement ${gates.implement.join(", ")}; ship ${gates.ship.join(", ")}`,
+    ...(result.facts.warnings.length
+      ? ["", "Look at these:", ...result.facts.warnings.map((w) => `  ! ${w}`)]
+      : []),
     mcpOffer(),
   ]);
-  return EXIT.ok;
+  if (values["no-check"]) {
+    printLines(["", "Next: `fleet doctor --deep` checks setup and the gates in a clean checkout."]);
+    return EXIT.ok;
+  }
+  printLines(["", "Checking it works (fleet doctor --deep):"]);
+  const report = await check();
+  printLines(doctorLines(report).map((l) => (l ? `  ${l}` : l)));
+  printLines([
+    "",
+    report.ok
+      ? 'Next: `fleet idea "…"`, `fleet ready <id>`, then `fleet watch`.'
+      : "Next: fix the problems above, then `fleet doctor --deep` (init is done: .fleet/ is committed).",
+  ]);
+  return report.ok ? EXIT.ok : EXIT.problems;
 }
 
 /** The offer to let the person's own agents see the queue (`fleet mcp`). */

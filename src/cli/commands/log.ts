@@ -5,15 +5,19 @@ import { printJson, printLines } from "../output.js";
 import { intOption, parseCommand } from "./args.js";
 import { formatUsd } from "./format.js";
 
-export const usage = `Usage: fleet log [<id>] [-n <count>] [--json]
+export const usage = `Usage: fleet log [<id>] [-n <count>] [--reverse] [--json]
 
-What happened, oldest first, read from the Fleet-* trailers of commits reachable from HEAD — the
-same facts \`git log --grep 'Fleet-Task: <id>'\` shows. With <id>, only that task's story.
+What happened, newest first (as \`git log\`), read from the Fleet-* trailers of commits reachable
+from HEAD — the same facts \`git log --grep 'Fleet-Task: <id>'\` shows. With <id> (or a prefix
+that names one task), only that task's story. On a terminal, long output goes through your pager
+($PAGER, else \`less -FRX\`); piped, it is printed as is.
 
 Options:
   -n, --max-count <n>  only the newest n events
+  --reverse            oldest first (a task's story as it happened)
   --json               print [{commit, date, author, subject, body, task, phase, event, by, agent,
-                       run, cost_usd, trailers}] (task is null for store-wide events like init)
+                       run, cost_usd, trailers}], oldest first (task is null for store-wide events
+                       like init)
 
 Examples:
   fleet log
@@ -28,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     "log",
     argv,
-    { "max-count": { type: "string", short: "n" }, json: { type: "boolean" } },
+    { "max-count": { type: "string", short: "n" }, reverse: { type: "boolean" }, json: { type: "boolean" } },
     { min: 0, max: 1, names: "" },
   );
   const entries = await log({
@@ -47,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const out: string[] = [];
-  for (const e of entries) {
+  for (const e of values.reverse ? entries : [...entries].reverse()) {
     const who = e.by ?? e.agent ?? e.author;
     const extra = [e.run !== null ? `run ${e.run}` : "", e.cost_usd !== null ? formatUsd(e.cost_usd) : ""]
       .filter(Boolean)
@@ -56,6 +60,26 @@ export async function run(argv: string[]): Promise<number> {
     out.push(`    by ${who}${extra ? ` (${extra})` : ""}`);
     for (const l of e.body.split("\n").filter((x) => x.trim() !== "")) out.push(`    ${l}`);
   }
-  printLines(out);
+  await page(out);
   return EXIT.ok;
+}
+
+/**
+ * Prints `lines`, through the pager when stdout is a terminal and they do not fit on one screen
+ * (git's rule). `$PAGER` is split on spaces; `less` gets `-FRX` (quit if one screen, keep colours,
+ * leave the text on screen). A pager that cannot start falls back to printing.
+ */
+async function page(lines: string[]): Promise<void> {
+  const rows = process.stdout.rows ?? 0;
+  if (!process.stdout.isTTY || lines.length < rows) return printLines(lines);
+  const { spawn } = await import("node:child_process");
+  const [cmd = "less", ...args] = (process.env.PAGER || "less -FRX").split(/\s+/).filter(Boolean);
+  const ok = await new Promise<boolean>((resolve) => {
+    const child = spawn(cmd, args, { stdio: ["pipe", "inherit", "inherit"] });
+    child.once("error", () => resolve(false));
+    child.once("exit", () => resolve(true));
+    child.stdin.on("error", () => {}); // the person quit the pager early
+    child.stdin.end(`${lines.join("\n")}\n`);
+  });
+  if (!ok) printLines(lines);
 }

@@ -1,8 +1,10 @@
 /** `fleet ls` — argv and printing; the work is in `src/commands/ls.ts`. */
 import { type BoardEntry, ls } from "../../commands/ls.js";
+import { nextCommandHint } from "../../lifecycle/your-turn.js";
 import { PHASES, STATUSES } from "../../store/phases.js";
 import { EXIT } from "../exit-codes.js";
-import { formatTable, printJson, printLines } from "../output.js";
+import { formatTable, paint, printJson, printLines, useColor } from "../output.js";
+import { statusStyle } from "../state-style.js";
 import { oneOf, parseCommand } from "./args.js";
 import { formatDuration } from "./format.js";
 
@@ -30,14 +32,22 @@ Examples:
 Exit codes: 0 listed (even with problems; \`fleet doctor\` exits 1 on them) · 2 usage · 3 no repository or .fleet/
 `;
 
+/** `  (your turn: fleet approve <id>)` for a task that waits for a person, else "". */
+function yourTurnNote(t: BoardEntry): string {
+  const hint = nextCommandHint({ ...t, reason: null });
+  return hint ? `  (${hint})` : "";
+}
+
 function line(t: BoardEntry): string[] {
   const extra =
     t.running_ms !== null
       ? `  (${t.agent ? `${t.agent}, ` : ""}running ${formatDuration(t.running_ms)}${t.daemon_alive === false ? "; no daemon holds it — start `fleet watch` to recover it" : ""})`
-      : t.normalized
-        ? ""
-        : "  (new file)";
-  return [`  ${t.id}`, t.status, `P${t.priority}`, `${t.title}${extra}`];
+      : !t.normalized
+        ? "  (new file)"
+        : yourTurnNote(t);
+  // A done task is not "ready" for anything: its column says what became of it.
+  const status = t.phase === "done" ? "shipped" : t.phase === "dropped" ? "dropped" : t.status;
+  return [`  ${t.id}`, status, `P${t.priority}`, `${t.title}${extra}`];
 }
 
 /** Runs `fleet ls`; returns the exit code. */
@@ -64,7 +74,17 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const rows: string[][] = result.tasks.map(line);
-  const table = formatTable(rows);
+  // Colour after aligning: escape codes would count as width.
+  const color = useColor();
+  const table = formatTable(rows).map((text, i) => {
+    const status = rows[i]?.[1] ?? "";
+    const style = color ? statusStyle(status) : null;
+    if (!style) return text;
+    const at = text.indexOf(` ${status} `, (rows[i]?.[0] ?? "").length);
+    return at < 0
+      ? text
+      : `${text.slice(0, at + 1)}${paint(style, status)}${text.slice(at + 1 + status.length)}`;
+  });
   const out: string[] = [];
   let i = 0;
   for (const phase of PHASES) {

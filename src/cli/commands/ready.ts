@@ -3,7 +3,7 @@ import { ready } from "../../commands/ready.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
-import { changeLine } from "./format.js";
+import { changeLine, nextLine } from "./format.js";
 
 export const usage = `Usage: fleet ready <id> [--json]
 
@@ -31,6 +31,10 @@ export async function run(argv: string[]): Promise<number> {
   );
   const result = await ready({ cwd: process.cwd(), id: positionals[0] ?? "" });
   if (values.json) printJson(result);
-  else printLines([changeLine(result)]);
+  else
+    printLines([
+      changeLine(result),
+      ...[nextLine(result.id, result.to)].filter((l): l is string => l !== null),
+    ]);
   return EXIT.ok;
 }

@@ -4,7 +4,7 @@ import { FleetError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
-import { changeLine } from "./format.js";
+import { changeLine, nextLine } from "./format.js";
 
 export const usage = `Usage: fleet reject <id> -m "<reason>" [--json]
 
@@ -38,6 +38,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const result = await reject({ cwd: process.cwd(), id: positionals[0] ?? "", reason: values.message });
   if (values.json) printJson(result);
-  else printLines([changeLine(result)]);
+  else
+    printLines([
+      changeLine(result),
+      ...[nextLine(result.id, result.to)].filter((l): l is string => l !== null),
+    ]);
   return EXIT.ok;
 }

@@ -1,12 +1,14 @@
 /** `fleet run` — one pass of the daemon, for cron and CI; the work is in `src/watcher/daemon.ts`. */
 import { getRunner } from "../../agents/index.js";
+import { waitingForYou } from "../../commands/waiting.js";
 import { startNotifier } from "../../notify/notifier.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
-import { printError } from "../output.js";
+import { printError, printLines, useColor } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
 import { reportAfterDrain } from "./report.js";
+import { yourTurnLines } from "./your-turn-lines.js";
 
 export const usage = `Usage: fleet run [--until-idle] [--json]
 
@@ -20,8 +22,13 @@ Options:
   --until-idle   drain everything runnable, then exit
   --json         print each event as one JSON line
 
-Exit codes: 0 nothing left to run · 1 some task ran out of attempts (status failed) during this run ·
-3 no repository or .fleet/ · 5 a daemon already runs for this clone
+When it ends, every task waiting for a person is listed with what it waits for and the command
+that moves it on (drafts are left out: you finish them in your own time).
+
+Exit codes: 0 nothing left to run, nothing waits for you · 1 some task ran out of attempts (status
+failed) during this run · 3 no repository or .fleet/ · 5 a daemon already runs for this clone ·
+7 (--until-idle) the fleet is idle and tasks wait for a person: a plan to approve, a question to
+answer, a problem to fix, a failed task to retry — for cron: 7 means "your turn", not "broken"
 `;
 
 /** Runs `fleet run`; returns the exit code. */
@@ -34,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   const started = new Date().toISOString();
   const stop = new AbortController();
+  const color = !values.json && useColor();
   const onSignal = () => stop.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -49,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
       getRunner,
       command: values["until-idle"] ? "fleet run --until-idle" : "fleet run",
       onEvent: (e) => {
-        process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`);
+        process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e, color)}\n`);
         notifier?.observe(e);
       },
       onIdle: () => void reportAfterDrain(process.cwd(), started),
@@ -58,12 +66,21 @@ export async function run(argv: string[]): Promise<number> {
       printError(`lost this clone's daemon lease: ${result.leaseLost}`);
       return EXIT.locked;
     }
+    const waiting = values["until-idle"] || result.failed.length ? waitingForYou(process.cwd()) : [];
+    if (waiting.length && !values.json) printLines(yourTurnLines(waiting));
     if (result.failed.length) {
       printError(
         `out of attempts: ${result.failed.join(", ")}`,
         "See `fleet show <id>`; `fleet retry <id>` gives it new attempts.",
       );
       return EXIT.problems;
+    }
+    if (values["until-idle"] && waiting.length) {
+      if (values.json)
+        process.stdout.write(
+          `${JSON.stringify({ event: "your-turn", tasks: waiting.map(({ id, state, turn }) => ({ id, state, ...turn })) })}\n`,
+        );
+      return EXIT.yourTurn;
     }
     return EXIT.ok;
   } finally {

@@ -18,13 +18,24 @@ Options:
            approval: "none"|"valid"|"voided", ship_approval, sha256}, acceptance: {record, body,
            file, files, hygiene: {weak: [{id, why}], onBase: {commit, fail, pass} | null, regression,
            unrun}}, runs: [{seq, phase, attempt, agent, outcome, started, duration_ms,
-           cost_usd, reason, gates, file}], problems}
+           cost_usd, reason, gates, file}], problems, last_failure: {seq, phase, reason, gate:
+           {gate, verdict, output_tail, log}, log} | null, your_turn: {waitsFor, commands} | null}
+
+A task that waits for you ends with "your turn" and the commands that apply (approve/reject,
+answer, ready, retry, drop); a failed one shows the failing gate's output tail and the log paths.
 
 Example:
   fleet show rate-limit-the-public-api-7k2q
 
 Exit codes: 0 shown · 1 the task file is invalid · 2 usage · 3 no such task
 `;
+
+/** `done (shipped 3f2a9c1)`, `dropped`, else `phase / status`: a done task must not read "ready". */
+function stateLine(t: ShowResult["task"]["record"]): string {
+  if (t.phase === "done") return t.shipped ? `done (shipped ${t.shipped.commit.slice(0, 7)})` : "done";
+  if (t.phase === "dropped") return t.merged_into ? `dropped (merged into ${t.merged_into})` : "dropped";
+  return `${t.phase} / ${t.status}`;
+}
 
 function section(title: string, body: string): string[] {
   const text = body.trim();
@@ -36,10 +47,10 @@ export function formatShow(r: ShowResult): string[] {
   const t = r.task.record;
   const out = [
     `${t.id} — ${t.title}`,
-    `  ${t.phase} / ${t.status}   P${t.priority}   ${r.task.file}${r.task.normalized ? "" : " (new file: frontmatter not filled in yet)"}`,
+    `  ${stateLine(t)}   P${t.priority}   ${r.task.file}${r.task.normalized ? "" : " (new file: frontmatter not filled in yet)"}`,
   ];
   if (t.reason) out.push(`  reason: ${t.reason}`);
-  if (t.question) out.push(`  question: ${t.question}`, `  answer with: fleet answer ${t.id} "…"`);
+  if (t.question) out.push(`  question: ${t.question}`);
   if (t.depends_on.length) out.push(`  depends on: ${t.depends_on.join(", ")}`);
   if (t.parent) out.push(`  parent: ${t.parent}`);
   if (t.merged_into) out.push(`  merged into: ${t.merged_into}`);
@@ -47,7 +58,10 @@ export function formatShow(r: ShowResult): string[] {
   const attempts = Object.entries(t.attempts);
   if (attempts.length) out.push(`  attempts: ${attempts.map(([p, n]) => `${p} ${n}`).join(", ")}`);
   if (t.base_commit) out.push(`  base commit: ${t.base_commit}`);
-  if (t.shipped) out.push(`  shipped: ${t.shipped.commit} at ${t.shipped.at}`);
+  if (t.shipped)
+    out.push(
+      `  shipped: ${t.shipped.commit} at ${t.shipped.at}${t.shipped.already ? " (the change was already there)" : ""}`,
+    );
   if (t.cost.usd !== null)
     out.push(`  cost: ${formatUsd(t.cost.usd)}, ${t.cost.agent_seconds}s of agent time`);
   for (const a of t.answers)
@@ -102,6 +116,22 @@ export function formatShow(r: ShowResult): string[] {
     ]);
     out.push(...formatTable(rows));
   }
+  const f = r.last_failure;
+  if (f) {
+    out.push("", `── last failure (run ${String(f.seq).padStart(3, "0")}, ${f.phase})`);
+    if (f.reason) out.push(`  ${f.reason}`);
+    if (f.gate) {
+      out.push(
+        `  gate ${f.gate.gate}: ${f.gate.verdict}${f.gate.log ? `   full output: ${f.gate.log}` : ""}`,
+      );
+      // The last 20 lines (gates/shell.ts has the same, but importing it would load execa here).
+      const tail = f.gate.output_tail.replace(/\s+$/, "").split(/\r?\n/).slice(-20).join("\n");
+      if (tail) out.push(...tail.split("\n").map((l) => `    | ${l}`));
+    }
+    if (f.log) out.push(`  transcript: ${f.log}`);
+  }
+  if (r.your_turn)
+    out.push("", `── your turn: ${r.your_turn.waitsFor}`, ...r.your_turn.commands.map((c) => `  ${c}`));
   if (r.problems.length) {
     out.push("", `── problems (${r.problems.length})`);
     for (const p of r.problems) out.push(`  ${p.file}${p.field ? `: ${p.field}` : ""}: ${p.message}`);

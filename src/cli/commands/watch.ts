@@ -3,7 +3,7 @@ import { getRunner } from "../../agents/index.js";
 import { startNotifier } from "../../notify/notifier.js";
 import { runDaemon } from "../../watcher/daemon.js";
 import { EXIT } from "../exit-codes.js";
-import { printError } from "../output.js";
+import { printError, useColor } from "../output.js";
 import { parseCommand } from "./args.js";
 import { eventJson, formatEventLine } from "./event-line.js";
 import { printReportSince, reportAfterDrain } from "./report.js";
@@ -41,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   const started = new Date().toISOString();
   const stop = new AbortController();
+  const color = !values.json && useColor();
   let signals = 0;
   const onSignal = () => {
     signals++;
@@ -63,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       getRunner,
       command: "fleet watch",
       onEvent: (e) => {
-        process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e)}\n`);
+        process.stdout.write(`${values.json ? eventJson(e) : formatEventLine(e, color)}\n`);
         notifier?.observe(e);
       },
       onIdle: () => void reportAfterDrain(process.cwd(), started),

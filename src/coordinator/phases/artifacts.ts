@@ -6,6 +6,7 @@
  */
 import { lstatSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { renameAcceptanceFiles } from "../../lifecycle/acceptance-names.js";
 import { stringifyFrontmatter } from "../../store/frontmatter.js";
 import {
   acceptanceFilesDir,
@@ -104,6 +105,8 @@ function listFiles(dir: string): { ok: true; files: string[] } | { ok: false; re
 /**
  * `plans/<id>.md`, `acceptance/<id>.md` and `acceptance/<id>/…` from the agent's `plan.md`,
  * `acceptance.md` and optional `acceptance/` folder. The acceptance must have at least one check.
+ * Files named the way test runners look for tests are renamed, with the references to them
+ * (lifecycle/acceptance-names.ts); a check that cannot follow the new name refuses the plan.
  */
 export function makePlan(job: Job, planText: string, acceptanceText: string, baseCommit: string): Made {
   const plan = parseOutput("plan.md", planText);
@@ -124,16 +127,6 @@ export function makePlan(job: Job, planText: string, acceptanceText: string, bas
   const checkedAcc = validateRecord(acceptanceSchema, "acceptance.md", { ...acc.data, task: id }, acc.body);
   if (!checkedAcc.ok) return { ok: false, reason: describe(checkedAcc.problems) };
   const { paths } = job;
-  const writes: FileWrite[] = [
-    {
-      rel: relativeToRoot(paths.root, planPath(paths, id)),
-      content: stringifyFrontmatter(checkedPlan.value.record, plan.body, LAYOUT.plan),
-    },
-    {
-      rel: relativeToRoot(paths.root, acceptancePath(paths, id)),
-      content: stringifyFrontmatter(checkedAcc.value.record, acc.body, LAYOUT.acceptance),
-    },
-  ];
   const folder = path.join(job.outputDir, "acceptance");
   let isDir = false;
   try {
@@ -141,12 +134,33 @@ export function makePlan(job: Job, planText: string, acceptanceText: string, bas
   } catch {
     isDir = false;
   }
+  let files: { rel: string; content: Buffer }[] = [];
   if (isDir) {
     const listed = listFiles(folder);
     if (!listed.ok) return listed;
-    const target = relativeToRoot(paths.root, acceptanceFilesDir(paths, id));
-    for (const f of listed.files)
-      writes.push({ rel: `${target}/${f}`, content: readOutputFile(folder, f) ?? Buffer.alloc(0) });
+    files = listed.files.map((f) => ({ rel: f, content: readOutputFile(folder, f) ?? Buffer.alloc(0) }));
   }
+  const target = relativeToRoot(paths.root, acceptanceFilesDir(paths, id));
+  // Files named like tests would be loaded by the project's own test runner on the base branch.
+  const named = renameAcceptanceFiles(
+    { files, checks: checkedAcc.value.record.checks, body: acc.body },
+    target,
+  );
+  if (!named.ok) return named;
+  const writes: FileWrite[] = [
+    {
+      rel: relativeToRoot(paths.root, planPath(paths, id)),
+      content: stringifyFrontmatter(checkedPlan.value.record, plan.body, LAYOUT.plan),
+    },
+    {
+      rel: relativeToRoot(paths.root, acceptancePath(paths, id)),
+      content: stringifyFrontmatter(
+        { ...checkedAcc.value.record, checks: named.checks },
+        named.body,
+        LAYOUT.acceptance,
+      ),
+    },
+  ];
+  for (const f of named.files) writes.push({ rel: `${target}/${f.rel}`, content: f.content });
   return { ok: true, writes };
 }

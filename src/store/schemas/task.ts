@@ -33,7 +33,11 @@ export const taskSchema = z.looseObject({
   answers: z.array(answerSchema).default([]),
   /** Why the task is blocked, failed or dropped — one sentence for people. */
   reason: z.string().nullable().default(null),
-  shipped: z.object({ commit: z.string(), at: timestampSchema }).nullable().default(null),
+  /** Set once on the base branch; `already` when the base held the change before this task shipped it. */
+  shipped: z
+    .object({ commit: z.string(), at: timestampSchema, already: z.boolean().optional() })
+    .nullable()
+    .default(null),
   cost: costSchema.extend({ agent_seconds: z.number().nonnegative().default(0) }).default({
     usd: null,
     input_tokens: null,

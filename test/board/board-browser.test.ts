@@ -16,7 +16,7 @@ import { openPage, screenshot, startBoardProcess } from "./browser.js";
 /** A repository after `fleet init`, with scripted agents and no gates, so the daemon is quick. */
 function fleetRepo(): string {
   const root = tempRepo();
-  fleetOk(root, ["init"]);
+  fleetOk(root, ["init", "--no-check"]);
   writeFile(root, ".fleet/config.md", "---\nrescan: 2s\ngates: { implement: [], ship: [] }\n---\n");
   for (const name of ["researcher", "planner", "implementer"]) {
     writeFile(root, `.fleet/agents/${name}.md`, `---\nrunner: script\n---\nYou are the ${name}.\n`);

@@ -35,12 +35,14 @@ describe("your turn", () => {
     writeFile(
       f.root,
       ".fleet/config.md",
-      "---\nmax_attempts: 1\nreview: { plan: auto }\ngates: { implement: [test], ship: [] }\n---\n",
+      // sandbox: off like every e2eFleet: its fake agent reports through a log outside its checkout.
+      "---\nsandbox: off\nmax_attempts: 1\nreview: { plan: auto }\ngates: { implement: [test], ship: [] }\n---\n",
     );
     writeFile(
       f.root,
       ".fleet/gates/test.md",
-      "---\nkind: command\nrun: echo 'expected 2, got 3'; exit 1\n---\n",
+      // Green on the base commit (so the baseline passes), red on the implementer's change (red.txt).
+      "---\nkind: command\nrun: \"if [ -f red.txt ]; then echo 'expected 2, got 3'; exit 1; fi\"\n---\n",
     );
     gitOut(f.root, "add", ".fleet");
     gitOut(f.root, "commit", "-q", "-m", "a red test gate");

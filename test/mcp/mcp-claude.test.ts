@@ -41,7 +41,7 @@ function runClaude(
 describe("fleet mcp with the real claude CLI", () => {
   it("offers fleet's four tools to the model and returns the queue when the model calls list_tasks", async () => {
     const root = tempRepo();
-    fleetOk(root, ["init"]);
+    fleetOk(root, ["init", "--no-check"]);
     writeTaskFile(root, {
       id: "rate-limit",
       title: "Rate-limit the API",

@@ -40,7 +40,7 @@ function text(result: Awaited<ReturnType<Client["callTool"]>>): string {
 describe("fleet mcp", () => {
   it("lists, searches and shows tasks, and files a draft idea as one commit; it offers nothing that approves or answers", async () => {
     const root = tempRepo();
-    fleetOk(root, ["init"]);
+    fleetOk(root, ["init", "--no-check"]);
     writeTaskFile(
       root,
       { id: "rate-limit", title: "Rate-limit the API", phase: "plan", status: "awaiting-approval" },
@@ -127,7 +127,9 @@ describe("fleet mcp", () => {
 
   it("prints the snippets for Claude Code and Codex, and fleet init offers them", () => {
     const root = tempRepo();
-    expect(fleetOk(root, ["init"]).stdout).toContain("claude mcp add --scope project gitfleet -- fleet mcp");
+    expect(fleetOk(root, ["init", "--no-check"]).stdout).toContain(
+      "claude mcp add --scope project gitfleet -- fleet mcp",
+    );
     const s = JSON.parse(fleetOk(root, ["mcp", "--print-config", "--json"]).stdout);
     expect(JSON.parse(s.claudeCode)).toEqual({
       mcpServers: { gitfleet: { command: "fleet", args: ["mcp"] } },

@@ -14,7 +14,7 @@ import { isErrnoError } from "../errors.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import type { Repo } from "../git/repo.js";
 import type { FleetEvent } from "../git/trailers.js";
-import { writeFileAtomically } from "../store/atomic-write.js";
+import { assertWritable, writeFileAtomically } from "../store/atomic-write.js";
 import { FLEET_DIR, runtimePaths } from "../store/paths.js";
 
 /** One landing, as the list of its effects. Paths are relative to the repository root, under `.fleet/`. */
@@ -80,6 +80,7 @@ export async function applyJournal(repo: Repo, j: LandingJournal): Promise<strin
     if (w.text !== undefined) await writeFileAtomically(abs, w.text);
     else {
       mkdirSync(path.dirname(abs), { recursive: true });
+      assertWritable(abs);
       await writeFileAtomic(abs, Buffer.from(w.base64 ?? "", "base64"), { fsync: true });
     }
     touched.push(checkRel(w.rel));

@@ -3,7 +3,9 @@
  * the task still says `<phase> / running`, write the artifacts, the final run record and the settled
  * task, and commit them as one event with trailers (design.md §3) — through a redo journal, so a
  * crash never leaves half of it (landing-journal.ts). A run that lost its claim writes nothing but
- * its own run record, marked `lost-claim`.
+ * its own run record, marked `lost-claim` — and only while that record still says `running` under
+ * this run's epoch: a daemon paused past its lease finds it settled by the new holder (recovery marks
+ * it `interrupted`), and then writes and commits nothing at all.
  */
 import { backoffAfter } from "../agents/failure-class.js";
 import { commitFleet } from "../git/commit-fleet.js";
@@ -92,6 +94,9 @@ export async function landJob(
       epoch: job.epoch,
     };
     if (why !== null || !fresh) {
+      const mine = readRuns(paths, job.task.id).find((r) => r.record.seq === job.seq)?.record;
+      if (mine && (mine.outcome !== "running" || mine.epoch !== job.epoch))
+        return { landed: false, outcome: "lost-claim", event: "lost-claim", state: null, commit: null };
       const run = { ...base, outcome: "lost-claim" as const, reason: why };
       await writeRun(paths, run, landing.runBody ?? "");
       const commit = await commitFleet(repo, {

@@ -21,6 +21,7 @@ import { defaultExecutors } from "./executors.js";
 import { Intake } from "./intake.js";
 import type { Executors, FleetLogEvent } from "./job.js";
 import { type RunningJob, startJob } from "./run-job.js";
+import { finishPendingFollow } from "./ship-follow.js";
 import { TaskIndex } from "./task-index.js";
 
 /** How to build a coordinator. */
@@ -106,6 +107,7 @@ export class Coordinator {
       this.scanned = true;
     } else if (opts.files) this.index.refresh(opts.files);
     const problems: Problem[] = [];
+    await this.followBase();
     const config = readConfig(this.ctx.paths, problems);
     const settling = await this.intake.run();
     const agents = readAgents(this.ctx.paths, problems);
@@ -204,6 +206,18 @@ export class Coordinator {
     }
     if (Number.isFinite(next))
       this.wakeTimer = setTimeout(() => this.opts.onWake?.(), next - now + 10).unref();
+  }
+
+  /** Brings the person's work tree along to a base a ship moved while an `index.lock` was in the way. */
+  private async followBase(): Promise<void> {
+    try {
+      const r = await finishPendingFollow(this.ctx.repo);
+      if (r?.kind === "followed")
+        this.emit(null, null, "followed", `${r.worktree}: ${r.paths} shipped path(s) brought along`);
+      if (r?.kind === "left") this.emit(null, null, "problem", r.advice);
+    } catch (err) {
+      this.emit(null, null, "error", `could not bring the work tree along: ${(err as Error).message}`);
+    }
   }
 
   /** Emits each problem once, when it first appears (a file fixed and broken again is reported again). */

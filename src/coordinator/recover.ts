@@ -4,8 +4,8 @@
  *
  * 1. Agents a crash left behind are killed (the process groups recorded in claim files, checked
  *    against `/proc` on Linux) and stale task locks removed.
- * 2. A landing whose redo journal is still there is applied again and committed; a work tree a ship
- *    was bringing along when the base branch advanced is brought along (ship-follow.ts). Runs left
+ * 2. A work tree a ship was bringing along when the base branch advanced is brought along first
+ *    (ship-follow.ts); then a landing whose redo journal is still there is applied again and committed. Runs left
  *    `running` are recorded as `interrupted` (not an attempt) and their task goes back to
  *    `<phase> / ready`. A transition whose files were written but not committed is committed now
  *    under its own event, so it is finished rather than lost. Suspects: tasks with an active claim, tasks
@@ -204,13 +204,15 @@ export async function recover(
   for (const claim of active) out.killed.push(...killTaskProcesses(roots, claim.task, claim.pgids));
   for (const name of readdirSync(rt.locks))
     if (name.startsWith("task-")) rmSync(path.join(rt.locks, name), { recursive: true, force: true });
+  // The work tree first: a landing journal's commit moves the base again, and a follow is finished
+  // only while the base still stands where the ship left it.
+  const follow = await finishFollow(ctx.repo);
+  if (follow?.kind === "followed") out.followed = follow.worktree;
+  if (follow?.kind === "left") out.warnings.push(follow.advice);
   for (const journal of readJournals(commonDir)) {
     const commit = await withStateLock(commonDir, () => applyJournal(ctx.repo, journal));
     if (commit) out.committed.push(journal.task);
   }
-  const follow = await finishFollow(ctx.repo);
-  if (follow?.kind === "followed") out.followed = follow.worktree;
-  if (follow?.kind === "left") out.warnings.push(follow.advice);
   const suspects = new Set(active.map((c) => c.task));
   for (const task of tasks) if (task.record.status === "running") suspects.add(task.record.id);
   const loose = await uncommitted(ctx);

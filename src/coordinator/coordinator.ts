@@ -4,6 +4,7 @@
  * {@link decide} what to start and claims it; each claimed job then runs its phase's executor in the
  * background and lands its result. Running it twice starts nothing new.
  */
+import { setLogCap } from "../agents/output-capture.js";
 import type { Runner } from "../agents/types.js";
 import type { Repo } from "../git/repo.js";
 import { type Action, decide, type Waiting } from "../lifecycle/decide.js";
@@ -109,6 +110,7 @@ export class Coordinator {
     const problems: Problem[] = [];
     await this.followBase();
     const config = readConfig(this.ctx.paths, problems);
+    setLogCap(config.logs.max_bytes);
     const settling = await this.intake.run();
     const agents = readAgents(this.ctx.paths, problems);
     problems.push(...this.index.problems());

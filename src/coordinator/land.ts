@@ -8,6 +8,7 @@
  * it `interrupted`), and then writes and commits nothing at all.
  */
 import { backoffAfter } from "../agents/failure-class.js";
+import { takeLogStats } from "../agents/output-capture.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
 import { stringifyFrontmatter } from "../store/frontmatter.js";
@@ -66,15 +67,20 @@ export async function landJob(
   return withStateLock(repo.commonDir, async () => {
     const at = now();
     const durationMs = landing.durationMs ?? at.getTime() - job.started.getTime();
-    const base = finishedRun(jobRun(job), at, {
-      duration_ms: durationMs,
-      exit_code: landing.exitCode ?? null,
-      reason: landing.reason ?? null,
-      head_commit: landing.headCommit ?? null,
-      session_id: landing.sessionId ?? null,
-      cost: landing.cost ?? { usd: null, input_tokens: null, output_tokens: null },
-      gates: landing.gates ?? [],
-    });
+    const logged = takeLogStats(job.log.abs);
+    const base = finishedRun(
+      { ...jobRun(job), ...(logged ? { log_bytes: logged.bytes, log_truncated: logged.truncated } : {}) },
+      at,
+      {
+        duration_ms: durationMs,
+        exit_code: landing.exitCode ?? null,
+        reason: landing.reason ?? null,
+        head_commit: landing.headCommit ?? null,
+        session_id: landing.sessionId ?? null,
+        cost: landing.cost ?? { usd: null, input_tokens: null, output_tokens: null },
+        gates: landing.gates ?? [],
+      },
+    );
     const read = readTask(paths, job.task.id);
     const fresh = read?.ok ? read.task : null;
     const why =

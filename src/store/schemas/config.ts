@@ -59,5 +59,15 @@ export const configSchema = z.strictObject({
     })
     .default({ per_attempt_usd: null, per_task_usd: null, per_day_usd: null }),
   prices: z.record(z.string(), priceSchema).default({}),
+  /** Transcripts and gate logs: each log file keeps a head and a tail within `max_bytes` (default 4 MiB). */
+  logs: z
+    .strictObject({
+      max_bytes: z
+        .number()
+        .int()
+        .min(4096)
+        .default(4 * 1024 * 1024),
+    })
+    .default({ max_bytes: 4 * 1024 * 1024 }),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -9,12 +9,12 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { isErrnoError } from "../errors.js";
+import { failpoint } from "../failpoints/failpoint.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import type { Repo } from "../git/repo.js";
 import type { FleetEvent } from "../git/trailers.js";
-import { assertWritable, writeFileAtomically } from "../store/atomic-write.js";
+import { assertWritable, writeAtomicSync, writeFileAtomically } from "../store/atomic-write.js";
 import { FLEET_DIR, runtimePaths } from "../store/paths.js";
 
 /** One landing, as the list of its effects. Paths are relative to the repository root, under `.fleet/`. */
@@ -81,10 +81,11 @@ export async function applyJournal(repo: Repo, j: LandingJournal): Promise<strin
     else {
       mkdirSync(path.dirname(abs), { recursive: true });
       assertWritable(abs);
-      await writeFileAtomic(abs, Buffer.from(w.base64 ?? "", "base64"), { fsync: true });
+      writeAtomicSync(abs, Buffer.from(w.base64 ?? "", "base64"));
     }
     touched.push(checkRel(w.rel));
   }
+  failpoint("after-write-before-commit");
   const commit = await commitFleet(repo, { event: j.event, paths: [...new Set(touched)] });
   rmSync(path.join(journalDir(repo.commonDir), `${j.task}.json`), { force: true });
   return commit;

@@ -131,7 +131,7 @@ async function recoverTask(
   });
 }
 
-/** A temp file of an atomic write cut short (`x.md.1234567890`, write-file-atomic's naming). */
+/** A temp file of an atomic write cut short (`x.md.1234567890`, the naming of atomic-write.ts). */
 const ATOMIC_LEFTOVER = /^.+\.[^./]+\.\d{1,10}$/;
 
 /**

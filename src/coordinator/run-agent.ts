@@ -7,6 +7,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writ
 import path from "node:path";
 import type { AgentRunResult } from "../agents/types.js";
 import { FleetError } from "../errors.js";
+import { failpoint } from "../failpoints/failpoint.js";
 import type { RunEnd } from "../lifecycle/run-transitions.js";
 import type { Job, Landing } from "./job.js";
 import { previousSession } from "./phases/context-files.js";
@@ -37,7 +38,7 @@ export async function runAgent(job: Job, cwd: string, prompt: string): Promise<A
       finalMessage: null,
     };
   }
-  return runner({
+  const result = await runner({
     taskId: job.task.id,
     phase: job.phase,
     attempt: job.attempt,
@@ -56,6 +57,8 @@ export async function runAgent(job: Job, cwd: string, prompt: string): Promise<A
     prices: job.config.prices,
     resumeSession: previousSession(job),
   });
+  failpoint("after-agent-exit");
+  return result;
 }
 
 /** The text of `name` in the job's output dir, or null when the agent did not write it. */

@@ -5,6 +5,7 @@
  * claim file before anything lands, so a crash at any moment leaves them findable by recovery.
  */
 import { rmSync } from "node:fs";
+import { failpoint } from "../failpoints/failpoint.js";
 import type { Action } from "../lifecycle/decide.js";
 import type { Config } from "../store/schemas/config.js";
 import { withStateLock } from "../store/state-lock.js";
@@ -80,6 +81,7 @@ export function startJob(
           const claim = readClaim(commonDir, c.task.id);
           if (claim && isEpochCurrent(commonDir, c.task.id, c.epoch))
             await writeClaim(commonDir, { ...claim, pgids: [...claim.pgids, pgid] });
+          failpoint("after-spawn");
         }),
       );
     },
@@ -112,6 +114,7 @@ async function runToEnd(
   try {
     await claimWrites();
     await c.startedCommit;
+    failpoint("after-gates");
     const lost = c.lock.compromised.aborted ? "the claim's lock was lost during the run" : null;
     const landed = await landJob(job, landing, lost, ctx.now).catch(async (err: unknown) => {
       emitFor(ctx, job.action, "error", { detail: `could not record the result: ${(err as Error).message}` });

@@ -23,6 +23,7 @@
 import { existsSync, lstatSync } from "node:fs";
 import path from "node:path";
 import { FleetError } from "../errors.js";
+import { failpoint } from "../failpoints/failpoint.js";
 import { withFileLock } from "../git/file-lock.js";
 import type { Repo } from "../git/repo.js";
 import { GitError, git, gitText } from "../git/run-git.js";
@@ -186,6 +187,7 @@ export async function advanceBase(
         }
         throw err;
       }
+      failpoint("after-base-moved");
       if (worktree) {
         try {
           await followInWorktree(worktree, opts.to, kept, deleted);

@@ -22,14 +22,20 @@ describe("a stale git lock under a running daemon", () => {
       const d = startFleet(f.root);
       const reversed: string[] = [];
       // While the lock is there, watch that the person's index never shows a shipped file reversed.
-      const until = Date.now() + 12_000;
-      while (Date.now() < until) {
+      // An index.lock stays until a ship has met it (and waits); the others for 12 s of commits.
+      const metAtShip = () =>
+        f.ids.some((id) =>
+          f.runs(id).some((r) => r.record.phase === "ship" && /index\.lock/.test(r.record.reason ?? "")),
+        );
+      const until = Date.now() + (lock === "index.lock" ? 90_000 : 12_000);
+      while (Date.now() < until && !(lock === "index.lock" && metAtShip())) {
         const status = gitOut(f.root, "status", "--porcelain");
         for (const line of status.split("\n"))
           if (/^D {2}t\d+\.txt$|^ D t\d+\.txt$/.test(line)) reversed.push(line);
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(existsSync(abs)).toBe(true);
+      if (lock === "index.lock") expect(metAtShip(), `no ship met the lock\n${d.out()}`).toBe(true);
       expect(gitOut(f.root, "rev-parse", "main")).toBe(gitOut(f.root, "rev-parse", "HEAD"));
       rmSync(abs);
       await waitFor(

@@ -86,7 +86,13 @@ export async function applyJournal(repo: Repo, j: LandingJournal): Promise<strin
     touched.push(checkRel(w.rel));
   }
   failpoint("after-write-before-commit");
-  const commit = await commitFleet(repo, { event: j.event, paths: [...new Set(touched)] });
+  // Only the emptied folders may record deletions: a file we just wrote that is gone was removed by
+  // a person (rm -rf .fleet) and stays as HEAD has it.
+  const commit = await commitFleet(repo, {
+    event: j.event,
+    paths: [...new Set(touched)],
+    mayDelete: j.removeDirs.map(checkRel),
+  });
   rmSync(path.join(journalDir(repo.commonDir), `${j.task}.json`), { force: true });
   return commit;
 }

@@ -126,6 +126,7 @@ async function recoverTask(
           : {}),
       },
       paths: taskPaths(ctx, id),
+      mayDelete: [],
     });
     return { interrupted, commit: commit !== null };
   });

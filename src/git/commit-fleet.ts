@@ -37,6 +37,14 @@ export interface FleetCommit {
   paths: readonly string[];
   /** Author and committer; default: the repository's git identity. */
   author?: Identity;
+  /**
+   * When set, a path of `paths` missing from the work tree is committed as a deletion only if it is
+   * one of these or inside one; any other missing path is left as HEAD has it. For commits of files
+   * the coordinator just wrote: a person who removed `.fleet/` a moment ago (`rm -rf .fleet && git
+   * checkout .fleet`) must not have the task deleted from git by it. Default: every missing path is
+   * a deletion.
+   */
+  mayDelete?: readonly string[];
 }
 
 const EMPTY_TREE_OLD = "0000000000000000000000000000000000000000";
@@ -130,8 +138,14 @@ async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> 
     const tracked = new Set(
       (await git(["ls-files", "-z", "--", ...specs], { cwd, env })).stdout.split("\0").filter(Boolean),
     );
+    const deletable = (i: number) => {
+      if (!req.mayDelete) return true;
+      const p = path.posix.normalize(req.paths[i] ?? "");
+      return req.mayDelete.some((d) => p === d || p.startsWith(`${d}/`));
+    };
     const present = specs.filter(
-      (spec, i) => existsSync(path.join(cwd, req.paths[i] ?? "")) || isTracked(tracked, spec),
+      (spec, i) =>
+        existsSync(path.join(cwd, req.paths[i] ?? "")) || (deletable(i) && isTracked(tracked, spec)),
     );
     if (present.length > 0) await git(["add", "-A", "--", ...present], { cwd, env });
     const tree = await gitText(["write-tree"], { cwd, env });

@@ -12,6 +12,11 @@ import { describe, expect, it } from "vitest";
 import { startFleet, waitFor } from "../e2e/daemon-helpers.js";
 import { checkFleet, faultFleet } from "./fault-fleet.js";
 
+function restoreTmp(saved: string | undefined): void {
+  if (saved === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = saved;
+}
+
 const states = (f: ReturnType<typeof faultFleet>) =>
   f.ids.map((id) => `${id}: ${f.task(id).phase} / ${f.task(id).status}`).join(", ");
 
@@ -49,7 +54,7 @@ describe("system limits under a running daemon", () => {
     try {
       process.env.TMPDIR = mnt;
       const f = faultFleet(3);
-      process.env.TMPDIR = savedTmp;
+      restoreTmp(savedTmp);
       f.behave({ sleepMs: 400 });
       daemon = startFleet(f.root);
       const d = daemon;
@@ -80,7 +85,7 @@ describe("system limits under a running daemon", () => {
       expect(await d.exited, d.err()).toBe(0);
       checkFleet(f);
     } finally {
-      process.env.TMPDIR = savedTmp;
+      restoreTmp(savedTmp);
       if (daemon && daemon.child.exitCode === null) {
         daemon.child.kill("SIGKILL");
         await daemon.exited;

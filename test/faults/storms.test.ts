@@ -24,11 +24,11 @@ describe("storms of changes to .fleet/ under a running daemon", () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `d${String(i).padStart(4, "0")}`);
     for (const id of ids) writeFile(f.root, `.fleet/queue/${id}.md`, draft(id, `Draft ${id}`, 2));
     gitOut(f.root, "add", ".fleet");
-    gitOut(f.root, "commit", "-q", "-m", "1000 drafts");
+    gitOut(f.root, "commit", "-q", "-m", "1000 drafts", "--", ".fleet");
     gitOut(f.root, "checkout", "-q", "-b", "storm");
     for (const id of ids) writeFile(f.root, `.fleet/queue/${id}.md`, draft(id, `Draft ${id}, retitled`, 1));
     gitOut(f.root, "add", ".fleet");
-    gitOut(f.root, "commit", "-q", "-m", "retitle 1000 drafts");
+    gitOut(f.root, "commit", "-q", "-m", "retitle 1000 drafts", "--", ".fleet");
     gitOut(f.root, "checkout", "-q", "main");
     const head = gitOut(f.root, "rev-parse", "main");
     const d = startFleet(f.root);
@@ -91,7 +91,7 @@ describe("storms of changes to .fleet/ under a running daemon", () => {
       () => f.ids.every((id) => f.task(id).phase === "done"),
       150_000,
       () =>
-        `${f.ids
+        `${JSON.stringify(readTasks(fleetPaths(f.root)).problems)}\n${gitOut(f.root, "status", "--porcelain")}\n${gitOut(f.root, "log", "--format=%h %s%n%b", "--stat", "--", ".fleet/queue/t2.md")}\n${f.ids
           .map((id) => {
             try {
               return `${id}: ${f.task(id).phase} / ${f.task(id).status}`;

@@ -106,6 +106,31 @@ describe("commitFleet", () => {
   });
 });
 
+describe("commitFleet and files a person removed meanwhile", () => {
+  it("records a missing file as a deletion only where mayDelete allows (rm -rf .fleet under a daemon)", async () => {
+    const root = tempRepo();
+    const repo = await findRepo(root);
+    writeFile(root, ".fleet/queue/a.md", "# A\n");
+    writeFile(root, ".fleet/acceptance/a/old.mjs", "old\n");
+    await commitFleet(repo, {
+      event: { task: "a", phase: "idea", event: "created" },
+      paths: [".fleet/queue/a.md", ".fleet/acceptance/a"],
+    });
+    // The person removes .fleet/ just as we commit the task file we wrote and a folder we emptied.
+    rmSync(path.join(root, ".fleet"), { recursive: true, force: true });
+    writeFile(root, ".fleet/runs/a/001-research.md", "run\n");
+    await commitFleet(repo, {
+      event: { task: "a", phase: "research", event: "started" },
+      paths: [".fleet/queue/a.md", ".fleet/runs/a/001-research.md", ".fleet/acceptance/a"],
+      mayDelete: [".fleet/acceptance/a"],
+    });
+    const tree = gitOut(root, "ls-tree", "-r", "--name-only", "HEAD").split("\n");
+    expect(tree).toContain(".fleet/queue/a.md");
+    expect(tree).toContain(".fleet/runs/a/001-research.md");
+    expect(tree).not.toContain(".fleet/acceptance/a/old.mjs");
+  });
+});
+
 describe("commitFleet with a left-behind index.lock", () => {
   it("commits anyway, remembers the index refresh, and does it once the lock is gone", async () => {
     const root = tempRepo();

@@ -84,6 +84,13 @@ export function startJob(
           failpoint("after-spawn");
         }),
       );
+      // A full disk must not end the daemon (an unhandled rejection would): say so, recovery still
+      // finds the process by its FLEET_TASK_ID if the group could not be recorded.
+      claimWrites = claimWrites.catch((err: unknown) =>
+        emitFor(ctx, c.action, "error", {
+          detail: `could not record process group ${pgid}: ${(err as Error).message}`,
+        }),
+      );
     },
     emit: (e) => emitFor(ctx, c.action, e.event, e),
     isCurrent: () => isEpochCurrent(commonDir, c.task.id, c.epoch),
@@ -92,6 +99,9 @@ export function startJob(
   const done = runToEnd(ctx, job, c, executor, hooks, () => claimWrites.catch(() => {}));
   return { action: c.action, started: c.started, controller, done };
 }
+
+/** Errors of a machine out of something (disk, quota, file descriptors, memory): they pass. */
+const RESOURCE_ERRORS = new Set(["ENOSPC", "EDQUOT", "EMFILE", "ENFILE", "ENOMEM"]);
 
 async function runToEnd(
   ctx: CoordinatorContext,
@@ -106,8 +116,15 @@ async function runToEnd(
     landing = await executor(job);
   } catch (err) {
     const reason = `the fleet could not run the ${job.phase} phase: ${(err as Error).message}`;
+    // A full disk or an exhausted file table passes: try again after a back-off, not an attempt, and
+    // without a person having to answer anything.
+    const exhausted = RESOURCE_ERRORS.has((err as NodeJS.ErrnoException).code ?? "");
     landing = {
-      end: job.signal.aborted ? { kind: "interrupted", reason } : { kind: "blocked", reason },
+      end: job.signal.aborted
+        ? { kind: "interrupted", reason }
+        : exhausted
+          ? { kind: "try-later", reason }
+          : { kind: "blocked", reason },
       reason,
     };
   }

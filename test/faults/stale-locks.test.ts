@@ -13,7 +13,9 @@ import { checkFleet, faultFleet } from "./fault-fleet.js";
 
 describe("a stale git lock under a running daemon", () => {
   for (const lock of ["index.lock", "HEAD.lock", "refs/heads/main.lock"]) {
-    it(`${lock}: waits, never reverses the person's files, and ships once the lock is removed`, async () => {
+    it(`${lock}: waits, never reverses the person's files, and ships once the lock is removed`, {
+      timeout: 300_000,
+    }, async () => {
       const f = faultFleet(2);
       const abs = path.join(f.root, ".git", lock);
       writeFileSync(abs, "");

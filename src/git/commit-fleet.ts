@@ -160,9 +160,15 @@ async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> 
     // The person's index gets the new entries before HEAD moves: a `git commit` of theirs landing just
     // after our update-ref would otherwise be built from the old entries and undo this commit's files.
     await refreshIndex(cwd, path.join(rt.dir, "index-refresh-pending"), specs, commit);
-    await retryBusy(() =>
-      git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
-    );
+    try {
+      await retryBusy(() =>
+        git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
+      );
+    } catch (err) {
+      // HEAD did not move to our commit: put those index entries back as HEAD has them (best effort).
+      await git(["reset", "-q", "HEAD", "--", ...specs], { cwd, okCodes: [1] }).catch(() => {});
+      throw err;
+    }
     return commit;
   } finally {
     rmSync(indexFile, { force: true });

@@ -10,6 +10,8 @@
  * refresh wait the full stale time. An owner file never outlives its holder's release (it is removed
  * first), since the next lock directory often gets the same inode; and a takeover first renames the
  * owner file to a name of its own, so of two processes breaking one dead lock only one proceeds.
+ * A lock directory with no owner file at all, 3 s old, was left by a holder killed before it could
+ * write one: it is taken over too, instead of after the whole stale time.
  */
 import {
   existsSync,
@@ -75,9 +77,26 @@ function writeOwner(lockPath: string): void {
   }
 }
 
+/**
+ * A lock directory with no owner file this long after it was made belongs to a holder killed
+ * between making it and writing the owner file (a live holder writes it within a millisecond), ms.
+ */
+const OWNERLESS_MS = 3_000;
+
 /** Removes the lock when its recorded holder is a dead process on this host. @returns true when removed. */
 function breakDeadLock(lockPath: string): boolean {
   const ownerFile = `${lockPath}.owner`;
+  if (!existsSync(ownerFile)) {
+    try {
+      const st = statSync(`${lockPath}.lock`);
+      if (Date.now() - st.mtimeMs < OWNERLESS_MS) return false;
+      if (existsSync(ownerFile)) return false;
+      rmdirSync(`${lockPath}.lock`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
   try {
     const owner = JSON.parse(readFileSync(ownerFile, "utf8")) as Owner;
     const st = statSync(`${lockPath}.lock`);

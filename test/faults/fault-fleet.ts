@@ -175,12 +175,20 @@ export function checkFleet(f: FaultFleet, opts: CheckOptions = {}): void {
   expect(doctor.status, `fleet doctor: ${doctor.stdout}${doctor.stderr}`).toBe(0);
 
   // Nothing left running: no agent, and no daemon holding the lease.
-  for (const pid of startedPids(f)) expect(isAlive(pid), `agent ${pid} still runs`).toBe(false);
+  // (Pids are reused on a busy machine: a live pid counts only if it is still our agent.)
+  const ours = (pid: number, marker: string) => {
+    try {
+      return isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+    } catch {
+      return false;
+    }
+  };
+  for (const pid of startedPids(f)) expect(ours(pid, f.dir), `agent ${pid} still runs`).toBe(false);
   const rt = runtimePaths(path.join(root, ".git"));
   const lease = path.join(rt.dir, "daemon.json");
   if (existsSync(lease)) {
     const holder = JSON.parse(readFileSync(lease, "utf8")) as { pid: number };
-    expect(isAlive(holder.pid), `daemon ${holder.pid} still runs`).toBe(false);
+    expect(ours(holder.pid, "main.js"), `daemon ${holder.pid} still runs`).toBe(false);
   }
   // No worktrees, locks or journals left.
   // Only the pooled read-only checkouts of research and plan stay (detached, reused by design).

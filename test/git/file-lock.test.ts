@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -62,5 +62,14 @@ describe("withFileLock", () => {
     const lock = path.join(dir, "state");
     await withFileLock(lock, async () => {});
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("takes over a lock its holder was killed before it could name itself (no owner file)", async () => {
+    const lock = path.join(tempDir(), "locks", "state");
+    mkdirSync(`${lock}.lock`, { recursive: true });
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(`${lock}.lock`, old, old);
+    // Stale only after 20 s: a 1 s wait succeeds only by taking over the owner-less lock.
+    expect(await withFileLock(lock, async () => "mine", { waitMs: 1_000 })).toBe("mine");
   });
 });

@@ -130,7 +130,7 @@ const RESOURCE_ERRORS = new Set(["ENOSPC", "EDQUOT", "EMFILE", "ENFILE", "ENOMEM
 /** True for {@link RESOURCE_ERRORS}, also when git said it ("No space left on device"). */
 function isExhausted(err: unknown): boolean {
   if (RESOURCE_ERRORS.has((err as NodeJS.ErrnoException).code ?? "")) return true;
-  return /No space left on device|Disk quota exceeded|Too many open files/i.test(
+  return /No space left on device|Out of diskspace|Disk quota exceeded|Too many open files/i.test(
     `${(err as Error).message ?? ""} ${(err as { stderr?: string }).stderr ?? ""}`,
   );
 }

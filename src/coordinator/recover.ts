@@ -12,9 +12,10 @@
  *    that say `running`, and tasks with uncommitted run records.
  * 3. The claims are released — keeping their epochs, so anything a dead run might still try to land
  *    is refused.
- * 4. Scratch folders (outputs, prompts) and temp files of cut-short atomic writes under `.fleet/` are
- *    removed, and stale worktree records pruned; checkouts and worktrees are reused or rebuilt from
- *    git facts when a phase next needs them.
+ * 4. Scratch folders (outputs, prompts) and temp files of cut-short atomic writes (under `.fleet/`,
+ *    and of claims, journals and the lease in the runtime dir) are removed, and stale worktree
+ *    records pruned; checkouts and worktrees are reused or rebuilt from git facts when a phase next
+ *    needs them.
  */
 import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -43,7 +44,7 @@ import { agentLabel, type CoordinatorContext } from "./context.js";
 import { applyJournal, readJournals } from "./landing-journal.js";
 import { killTaskProcesses } from "./orphans.js";
 import { finishedRun } from "./run-records.js";
-import { outputsDir, promptsDir } from "./runtime-dirs.js";
+import { claimsDir, outputsDir, promptsDir } from "./runtime-dirs.js";
 import { finishFollow } from "./ship-follow.js";
 
 /** What recovery did. */
@@ -218,6 +219,17 @@ export async function recover(
   for (const task of tasks) if (task.record.status === "running") suspects.add(task.record.id);
   const loose = await uncommitted(ctx);
   for (const rel of loose.leftovers) rmSync(path.join(ctx.paths.root, rel), { force: true });
+  // Temp files of cut-short atomic writes of our own runtime files (claims, journals, the lease).
+  for (const dir of [rt.dir, path.join(rt.dir, "landing"), claimsDir(commonDir)]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names)
+      if (/\.json\.\d{1,10}$/.test(name)) rmSync(path.join(dir, name), { force: true });
+  }
   for (const id of loose.runTasks) suspects.add(id);
   for (const id of [...suspects].sort()) {
     const fixed = await recoverTask(ctx, id, "the daemon stopped before the run ended");

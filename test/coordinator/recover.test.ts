@@ -318,4 +318,19 @@ describe("recover", () => {
     expect(gitOut(root, "status", "--porcelain")).toBe("");
     expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("researched");
   });
+
+  it("removes temp files of cut-short atomic writes of claims and journals (kill -9 after the temp write)", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    const rt = runtimePaths(repo.commonDir);
+    mkdirSync(path.join(rt.dir, "landing"), { recursive: true });
+    mkdirSync(path.join(rt.dir, "claims"), { recursive: true });
+    writeFileSync(path.join(rt.dir, "landing", "t11.json.1244015"), "{");
+    writeFileSync(path.join(rt.dir, "claims", "t2.json.55001"), "{");
+    writeFileSync(path.join(rt.dir, "ship-follow.json.77002"), "{");
+    await recover(recoveryContext(repo));
+    expect(existsSync(path.join(rt.dir, "landing", "t11.json.1244015"))).toBe(false);
+    expect(existsSync(path.join(rt.dir, "claims", "t2.json.55001"))).toBe(false);
+    expect(existsSync(path.join(rt.dir, "ship-follow.json.77002"))).toBe(false);
+  });
 });

@@ -28,7 +28,7 @@ describe("concurrent fleet idea", () => {
     gitOut(root, "commit", "-q", "-m", "fleet");
     const person = spawn(
       "sh",
-      ["-c", "while :; do git commit -q --allow-empty --no-verify -m person || true; sleep 0.1; done"],
+      ["-c", "while :; do git commit -q --allow-empty --no-verify -m person || true; sleep 0.5; done"],
       { cwd: root, stdio: "ignore" },
     );
     try {

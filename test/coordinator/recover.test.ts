@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { newClaim, readClaim, writeClaim } from "../../src/coordinator/claims.js";
 import type { CoordinatorContext } from "../../src/coordinator/context.js";
 import { readJournals, writeJournal } from "../../src/coordinator/landing-journal.js";
+import { commitNewIdeas } from "../../src/coordinator/normalize.js";
 import { recover } from "../../src/coordinator/recover.js";
 import { startedRun } from "../../src/coordinator/run-records.js";
 import { writeFollowJournal } from "../../src/coordinator/ship-follow.js";
@@ -332,5 +333,15 @@ describe("recover", () => {
     expect(existsSync(path.join(rt.dir, "landing", "t11.json.1244015"))).toBe(false);
     expect(existsSync(path.join(rt.dir, "claims", "t2.json.55001"))).toBe(false);
     expect(existsSync(path.join(rt.dir, "ship-follow.json.77002"))).toBe(false);
+  });
+
+  it("commits as created a new task file a killed commit left staged but not in HEAD", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    writeTaskFile(root, { id: "staged", phase: "idea", status: "ready" });
+    gitOut(root, "add", ".fleet/queue/staged.md"); // what our index refresh did before HEAD moved
+    await commitNewIdeas(recoveryContext(repo), ["staged.md"]);
+    expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("created");
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
   });
 });

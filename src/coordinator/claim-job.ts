@@ -114,6 +114,7 @@ export async function claimJob(
           epoch: claimed.epoch,
         },
         paths: [relativeToRoot(paths.root, taskPath(paths, action.taskId)), runRel(paths, claimed.run)],
+        mayDelete: [],
       }),
     ).then(
       () => {},

@@ -4,6 +4,7 @@
  * {@link decide} what to start and claims it; each claimed job then runs its phase's executor in the
  * background and lands its result. Running it twice starts nothing new.
  */
+import { setLogCap } from "../agents/output-capture.js";
 import type { Runner } from "../agents/types.js";
 import type { Repo } from "../git/repo.js";
 import { type Action, decide, type Waiting } from "../lifecycle/decide.js";
@@ -23,6 +24,7 @@ import { defaultExecutors } from "./executors.js";
 import { Intake } from "./intake.js";
 import type { Executors, FleetLogEvent } from "./job.js";
 import { type RunningJob, startJob } from "./run-job.js";
+import { finishPendingFollow } from "./ship-follow.js";
 import { TaskIndex } from "./task-index.js";
 
 /** How to build a coordinator. */
@@ -111,11 +113,13 @@ export class Coordinator {
       this.scanned = true;
     } else if (opts.files) this.index.refresh(opts.files);
     const problems: Problem[] = [];
+    await this.followBase();
     // Only the name of the base branch comes from the work tree; what judges comes from its tip.
     const defs = await this.definitions.current(readConfig(this.ctx.paths).base);
     problems.push(...defs.problems);
     const { config, agents } = defs;
     this.lastConfig = config;
+    setLogCap(config.logs.max_bytes);
     const settling = await this.intake.run();
     problems.push(...this.index.problems());
     const tasks = this.index.records();
@@ -214,6 +218,18 @@ export class Coordinator {
     }
     if (Number.isFinite(next))
       this.wakeTimer = setTimeout(() => this.opts.onWake?.(), next - now + 10).unref();
+  }
+
+  /** Brings the person's work tree along to a base a ship moved while an `index.lock` was in the way. */
+  private async followBase(): Promise<void> {
+    try {
+      const r = await finishPendingFollow(this.ctx.repo);
+      if (r?.kind === "followed")
+        this.emit(null, null, "followed", `${r.worktree}: ${r.paths} shipped path(s) brought along`);
+      if (r?.kind === "left") this.emit(null, null, "problem", r.advice);
+    } catch (err) {
+      this.emit(null, null, "error", `could not bring the work tree along: ${(err as Error).message}`);
+    }
   }
 
   /** Emits each problem once, when it first appears (a file fixed and broken again is reported again). */

@@ -3,10 +3,13 @@
  * the task still says `<phase> / running`, write the artifacts, the final run record and the settled
  * task, and commit them as one event with trailers (design.md §3) — through a redo journal, so a
  * crash never leaves half of it (landing-journal.ts). A run that lost its claim writes nothing but
- * its own run record, marked `lost-claim`.
+ * its own run record, marked `lost-claim` — and only while that record still says `running` under
+ * this run's epoch: a daemon paused past its lease finds it settled by the new holder (recovery marks
+ * it `interrupted`), and then writes and commits nothing at all.
  */
 import { backoffAfter } from "../agents/failure-class.js";
 import { makeRedactor, secretValues } from "../agents/redact.js";
+import { takeLogStats } from "../agents/output-capture.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
 import { describeSecretHits, findSecrets } from "../lifecycle/secret-scan.js";
@@ -96,15 +99,20 @@ export async function landJob(
   return withStateLock(repo.commonDir, async () => {
     const at = now();
     const durationMs = landing.durationMs ?? at.getTime() - job.started.getTime();
-    const base = finishedRun(jobRun(job), at, {
-      duration_ms: durationMs,
-      exit_code: landing.exitCode ?? null,
-      reason: landing.reason ?? null,
-      head_commit: landing.headCommit ?? null,
-      session_id: landing.sessionId ?? null,
-      cost: landing.cost ?? { usd: null, input_tokens: null, output_tokens: null },
-      gates: landing.gates ?? [],
-    });
+    const logged = takeLogStats(job.log.abs);
+    const base = finishedRun(
+      { ...jobRun(job), ...(logged ? { log_bytes: logged.bytes, log_truncated: logged.truncated } : {}) },
+      at,
+      {
+        duration_ms: durationMs,
+        exit_code: landing.exitCode ?? null,
+        reason: landing.reason ?? null,
+        head_commit: landing.headCommit ?? null,
+        session_id: landing.sessionId ?? null,
+        cost: landing.cost ?? { usd: null, input_tokens: null, output_tokens: null },
+        gates: landing.gates ?? [],
+      },
+    );
     const read = readTask(paths, job.task.id);
     const fresh = read?.ok ? read.task : null;
     const why =
@@ -124,6 +132,9 @@ export async function landJob(
       epoch: job.epoch,
     };
     if (why !== null || !fresh) {
+      const mine = readRuns(paths, job.task.id).find((r) => r.record.seq === job.seq)?.record;
+      if (mine && (mine.outcome !== "running" || mine.epoch !== job.epoch))
+        return { landed: false, outcome: "lost-claim", event: "lost-claim", state: null, commit: null };
       const run = { ...base, outcome: "lost-claim" as const, reason: why };
       await writeRun(paths, run, landing.runBody ?? "");
       const commit = await commitFleet(repo, {

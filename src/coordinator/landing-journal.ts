@@ -9,12 +9,12 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { isErrnoError } from "../errors.js";
+import { failpoint } from "../failpoints/failpoint.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import type { Repo } from "../git/repo.js";
 import type { FleetEvent } from "../git/trailers.js";
-import { writeFileAtomically } from "../store/atomic-write.js";
+import { assertWritable, writeAtomicSync, writeFileAtomically } from "../store/atomic-write.js";
 import { FLEET_DIR, runtimePaths } from "../store/paths.js";
 
 /** One landing, as the list of its effects. Paths are relative to the repository root, under `.fleet/`. */
@@ -80,11 +80,19 @@ export async function applyJournal(repo: Repo, j: LandingJournal): Promise<strin
     if (w.text !== undefined) await writeFileAtomically(abs, w.text);
     else {
       mkdirSync(path.dirname(abs), { recursive: true });
-      await writeFileAtomic(abs, Buffer.from(w.base64 ?? "", "base64"), { fsync: true });
+      assertWritable(abs);
+      writeAtomicSync(abs, Buffer.from(w.base64 ?? "", "base64"));
     }
     touched.push(checkRel(w.rel));
   }
-  const commit = await commitFleet(repo, { event: j.event, paths: [...new Set(touched)] });
+  failpoint("after-write-before-commit");
+  // Only the emptied folders may record deletions: a file we just wrote that is gone was removed by
+  // a person (rm -rf .fleet) and stays as HEAD has it.
+  const commit = await commitFleet(repo, {
+    event: j.event,
+    paths: [...new Set(touched)],
+    mayDelete: j.removeDirs.map(checkRel),
+  });
   rmSync(path.join(journalDir(repo.commonDir), `${j.task}.json`), { force: true });
   return commit;
 }

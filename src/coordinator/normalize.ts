@@ -73,9 +73,19 @@ export async function commitNewIdeas(ctx: CoordinatorContext, names: readonly st
   const out = await git(["ls-files", "--others", "--exclude-standard", "-z", "--", ...specs], {
     cwd: repo.root,
   });
+  // Also files in the index but not in HEAD: a commit of ours killed between setting the person's
+  // index entries and moving HEAD leaves a new task file staged, never committed.
+  const staged = await git(
+    ["diff", "--cached", "--name-only", "--diff-filter=A", "-z", "HEAD", "--", ...specs],
+    {
+      cwd: repo.root,
+      okCodes: [128],
+    },
+  );
   const wanted = new Set(names);
   const again: string[] = [];
-  for (const rel of out.stdout.split("\0")) {
+  for (const rel of new Set([...out.stdout.split("\0"), ...staged.stdout.split("\0")])) {
+    if (rel === "") continue;
     const name = rel.slice(queue.length + 1);
     const id = name.slice(0, -3);
     if (!wanted.has(name) || !isValidId(id)) continue;

@@ -4,17 +4,18 @@
  *
  * 1. Agents a crash left behind are killed (the process groups recorded in claim files, checked
  *    against `/proc` on Linux) and stale task locks removed.
- * 2. A landing whose redo journal is still there is applied again and committed; a work tree a ship
- *    was bringing along when the base branch advanced is brought along (ship-follow.ts). Runs left
+ * 2. A work tree a ship was bringing along when the base branch advanced is brought along first
+ *    (ship-follow.ts); then a landing whose redo journal is still there is applied again and committed. Runs left
  *    `running` are recorded as `interrupted` (not an attempt) and their task goes back to
  *    `<phase> / ready`. A transition whose files were written but not committed is committed now
  *    under its own event, so it is finished rather than lost. Suspects: tasks with an active claim, tasks
  *    that say `running`, and tasks with uncommitted run records.
  * 3. The claims are released — keeping their epochs, so anything a dead run might still try to land
  *    is refused.
- * 4. Scratch folders (outputs, prompts) and temp files of cut-short atomic writes under `.fleet/` are
- *    removed, and stale worktree records pruned; checkouts and worktrees are reused or rebuilt from
- *    git facts when a phase next needs them.
+ * 4. Scratch folders (outputs, prompts) and temp files of cut-short atomic writes (under `.fleet/`,
+ *    and of claims, journals and the lease in the runtime dir) are removed, and stale worktree
+ *    records pruned; checkouts and worktrees are reused or rebuilt from git facts when a phase next
+ *    needs them.
  */
 import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -43,7 +44,7 @@ import { agentLabel, type CoordinatorContext } from "./context.js";
 import { applyJournal, readJournals } from "./landing-journal.js";
 import { killTaskProcesses } from "./orphans.js";
 import { finishedRun } from "./run-records.js";
-import { outputsDir, promptsDir } from "./runtime-dirs.js";
+import { claimsDir, outputsDir, promptsDir } from "./runtime-dirs.js";
 import { finishFollow } from "./ship-follow.js";
 
 /** What recovery did. */
@@ -126,12 +127,13 @@ async function recoverTask(
           : {}),
       },
       paths: taskPaths(ctx, id),
+      mayDelete: [],
     });
     return { interrupted, commit: commit !== null };
   });
 }
 
-/** A temp file of an atomic write cut short (`x.md.1234567890`, write-file-atomic's naming). */
+/** A temp file of an atomic write cut short (`x.md.1234567890`, the naming of atomic-write.ts). */
 const ATOMIC_LEFTOVER = /^.+\.[^./]+\.\d{1,10}$/;
 
 /**
@@ -204,17 +206,30 @@ export async function recover(
   for (const claim of active) out.killed.push(...killTaskProcesses(roots, claim.task, claim.pgids));
   for (const name of readdirSync(rt.locks))
     if (name.startsWith("task-")) rmSync(path.join(rt.locks, name), { recursive: true, force: true });
+  // The work tree first: a landing journal's commit moves the base again, and a follow is finished
+  // only while the base still stands where the ship left it.
+  const follow = await finishFollow(ctx.repo);
+  if (follow?.kind === "followed") out.followed = follow.worktree;
+  if (follow?.kind === "left") out.warnings.push(follow.advice);
   for (const journal of readJournals(commonDir)) {
     const commit = await withStateLock(commonDir, () => applyJournal(ctx.repo, journal));
     if (commit) out.committed.push(journal.task);
   }
-  const follow = await finishFollow(ctx.repo);
-  if (follow?.kind === "followed") out.followed = follow.worktree;
-  if (follow?.kind === "left") out.warnings.push(follow.advice);
   const suspects = new Set(active.map((c) => c.task));
   for (const task of tasks) if (task.record.status === "running") suspects.add(task.record.id);
   const loose = await uncommitted(ctx);
   for (const rel of loose.leftovers) rmSync(path.join(ctx.paths.root, rel), { force: true });
+  // Temp files of cut-short atomic writes of our own runtime files (claims, journals, the lease).
+  for (const dir of [rt.dir, path.join(rt.dir, "landing"), claimsDir(commonDir)]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names)
+      if (/\.json\.\d{1,10}$/.test(name)) rmSync(path.join(dir, name), { force: true });
+  }
   for (const id of loose.runTasks) suspects.add(id);
   for (const id of [...suspects].sort()) {
     const fixed = await recoverTask(ctx, id, "the daemon stopped before the run ended");

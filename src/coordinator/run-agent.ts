@@ -8,6 +8,7 @@ import path from "node:path";
 import { withProjectBin } from "../agents/find-program.js";
 import type { AgentRunResult } from "../agents/types.js";
 import { FleetError } from "../errors.js";
+import { failpoint } from "../failpoints/failpoint.js";
 import type { RunEnd } from "../lifecycle/run-transitions.js";
 import { agentSpec } from "../sandbox/index.js";
 import { OutputRefused, readOutputFile } from "../store/read-output-file.js";
@@ -46,7 +47,7 @@ export async function runAgent(
       finalMessage: null,
     };
   }
-  return runner({
+  const result = await runner({
     taskId: job.task.id,
     phase: job.phase,
     attempt: job.attempt,
@@ -76,6 +77,8 @@ export async function runAgent(
       env: job.env,
     }),
   });
+  failpoint("after-agent-exit");
+  return result;
 }
 
 /**

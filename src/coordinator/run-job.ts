@@ -5,6 +5,7 @@
  * claim file before anything lands, so a crash at any moment leaves them findable by recovery.
  */
 import { rmSync } from "node:fs";
+import { failpoint } from "../failpoints/failpoint.js";
 import type { Action } from "../lifecycle/decide.js";
 import { withStateLock } from "../store/state-lock.js";
 import type { Claimed } from "./claim-job.js";
@@ -83,6 +84,14 @@ export function startJob(
           const claim = readClaim(commonDir, c.task.id);
           if (claim && isEpochCurrent(commonDir, c.task.id, c.epoch))
             await writeClaim(commonDir, { ...claim, pgids: [...claim.pgids, pgid] });
+          failpoint("after-spawn");
+        }),
+      );
+      // A full disk must not end the daemon (an unhandled rejection would): say so, recovery still
+      // finds the process by its FLEET_TASK_ID if the group could not be recorded.
+      claimWrites = claimWrites.catch((err: unknown) =>
+        emitFor(ctx, c.action, "error", {
+          detail: `could not record process group ${pgid}: ${(err as Error).message}`,
         }),
       );
     },
@@ -92,6 +101,41 @@ export function startJob(
   emitFor(ctx, c.action, "started", { detail: `attempt ${c.attempt}, run ${c.seq}, epoch ${c.epoch}` });
   const done = runToEnd(ctx, job, c, executor, hooks, () => claimWrites.catch(() => {}));
   return { action: c.action, started: c.started, controller, done };
+}
+
+/**
+ * Lands `landing`, and while the machine is out of something (a full disk) tries again every few
+ * seconds (1 s doubling to 15 s) instead of leaving the task `running` until the next restart. Gives
+ * up when the job is stopped. @throws the landing's error for anything else.
+ */
+async function landWhenThereIsRoom(
+  ctx: CoordinatorContext,
+  job: Job,
+  landing: Landing,
+  lost: string | null,
+): Promise<Awaited<ReturnType<typeof landJob>>> {
+  for (let waitMs = 1_000; ; waitMs = Math.min(waitMs * 2, 15_000)) {
+    try {
+      return await landJob(job, landing, lost, ctx.now);
+    } catch (err) {
+      if (!isExhausted(err) || job.signal.aborted) throw err;
+      emitFor(ctx, job.action, "error", {
+        detail: `could not record the result yet (${(err as Error).message}); trying again in ${waitMs / 1000} s`,
+      });
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
+/** Errors of a machine out of something (disk, quota, file descriptors, memory): they pass. */
+const RESOURCE_ERRORS = new Set(["ENOSPC", "EDQUOT", "EMFILE", "ENFILE", "ENOMEM"]);
+
+/** True for {@link RESOURCE_ERRORS}, also when git said it ("No space left on device"). */
+function isExhausted(err: unknown): boolean {
+  if (RESOURCE_ERRORS.has((err as NodeJS.ErrnoException).code ?? "")) return true;
+  return /No space left on device|Out of diskspace|Disk quota exceeded|Too many open files/i.test(
+    `${(err as Error).message ?? ""} ${(err as { stderr?: string }).stderr ?? ""}`,
+  );
 }
 
 async function runToEnd(
@@ -111,16 +155,24 @@ async function runToEnd(
     } else landing = await executor(job);
   } catch (err) {
     const reason = `the fleet could not run the ${job.phase} phase: ${(err as Error).message}`;
+    // A full disk or an exhausted file table passes: try again after a back-off, not an attempt, and
+    // without a person having to answer anything.
+    const exhausted = isExhausted(err);
     landing = {
-      end: job.signal.aborted ? { kind: "interrupted", reason } : { kind: "blocked", reason },
+      end: job.signal.aborted
+        ? { kind: "interrupted", reason }
+        : exhausted
+          ? { kind: "try-later", reason }
+          : { kind: "blocked", reason },
       reason,
     };
   }
   try {
     await claimWrites();
     await c.startedCommit;
+    failpoint("after-gates");
     const lost = c.lock.compromised.aborted ? "the claim's lock was lost during the run" : null;
-    const landed = await landJob(job, landing, lost, ctx.now).catch(async (err: unknown) => {
+    const landed = await landWhenThereIsRoom(ctx, job, landing, lost).catch(async (err: unknown) => {
       emitFor(ctx, job.action, "error", { detail: `could not record the result: ${(err as Error).message}` });
       const reason = "the result could not be recorded";
       landing = { end: { kind: "interrupted", reason }, reason };

@@ -14,15 +14,28 @@
  * The whole step holds the commit lock that `commitFleet` takes, so no audit commit of ours moves the
  * base branch in between. A crash between moving the ref and updating the work tree is finished by
  * recovery from a journal (ship-follow.ts).
+ *
+ * A left-behind `index.lock` in that work tree (a killed git) would let the ref move but stop the
+ * work tree from following — the person's index then holds every shipped file reversed. So while
+ * the lock is there the base does not move (`index-locked`: the caller tries again later), and a
+ * follow an earlier lock left pending is finished before anything else ships.
  */
-import { lstatSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import path from "node:path";
 import { FleetError } from "../errors.js";
+import { failpoint } from "../failpoints/failpoint.js";
 import { withFileLock } from "../git/file-lock.js";
 import type { Repo } from "../git/repo.js";
 import { GitError, git, gitText } from "../git/run-git.js";
 import { runtimePaths } from "../store/paths.js";
-import { clearFollowJournal, followInWorktree, LITERAL, writeFollowJournal } from "./ship-follow.js";
+import {
+  clearFollowJournal,
+  finishFollow,
+  followInWorktree,
+  LITERAL,
+  worktreeIndexLock,
+  writeFollowJournal,
+} from "./ship-follow.js";
 
 /** How an advance went. */
 export type AdvanceResult =
@@ -30,7 +43,22 @@ export type AdvanceResult =
   /** The base branch is no longer at `from`: rebase onto `now` and gate again. */
   | { kind: "moved"; now: string }
   /** The base branch is checked out at `worktree` with uncommitted changes in the way. */
-  | { kind: "dirty"; worktree: string; paths: string[] };
+  | { kind: "dirty"; worktree: string; paths: string[] }
+  /** `lock`, the `index.lock` of `worktree` where the base is checked out, stays there: try later. */
+  | { kind: "index-locked"; worktree: string; lock: string };
+
+/** How long a present `index.lock` is waited out before the advance gives up for now, ms. */
+const INDEX_LOCK_WAIT_MS = 2_000;
+
+/** Waits up to {@link INDEX_LOCK_WAIT_MS} for `lock` to go. @returns true when it is gone. */
+async function indexLockGone(lock: string): Promise<boolean> {
+  const deadline = Date.now() + INDEX_LOCK_WAIT_MS;
+  while (existsSync(lock)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
 
 /** The work trees that have `refs/heads/<branch>` checked out (absolute paths). */
 export async function worktreesOnBranch(repo: Repo, branch: string): Promise<string[]> {
@@ -124,10 +152,17 @@ export async function advanceBase(
   return withFileLock(
     lock,
     async () => {
+      const pending = await finishFollow(repo, { wait: false });
+      if (pending?.kind === "pending")
+        return { kind: "index-locked", worktree: pending.worktree, lock: pending.lock };
       const ref = `refs/heads/${opts.base}`;
       const now = await gitText(["rev-parse", "--verify", "-q", ref], { cwd: repo.root, okCodes: [1] });
       if (now !== opts.from) return { kind: "moved", now };
       const [worktree] = await worktreesOnBranch(repo, opts.base);
+      if (worktree) {
+        const lock = await worktreeIndexLock(worktree);
+        if (!(await indexLockGone(lock))) return { kind: "index-locked", worktree, lock };
+      }
       const { kept, deleted } = await diffPaths(repo.root, opts.from, opts.to);
       if (worktree) {
         const blocking = await pathsInTheWay(worktree, kept, deleted);
@@ -152,11 +187,15 @@ export async function advanceBase(
         }
         throw err;
       }
+      failpoint("after-base-moved");
       if (worktree) {
         try {
           await followInWorktree(worktree, opts.to, kept, deleted);
           clearFollowJournal(repo);
         } catch (err) {
+          // The ship landed; an index.lock that appeared just now leaves the follow pending (journal kept).
+          if (err instanceof GitError && /index\.lock/.test(err.stderr))
+            return { kind: "advanced", worktree };
           throw new FleetError(
             "git",
             `${opts.base} now holds ${opts.to.slice(0, 12)}, but updating the work tree at ${worktree} failed: ${(err as Error).message}`,

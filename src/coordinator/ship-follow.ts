@@ -7,9 +7,14 @@
  * removed once the work tree has followed. Recovery finishes a journal it finds — but only where the
  * person has not touched those paths since (they still match the old commit in index and work tree);
  * otherwise it leaves them alone and says exactly what to run.
+ *
+ * A follow that a left-behind `index.lock` (a killed git) stops is kept pending, not given up: the
+ * journal stays, and the next ship, reconcile or restart finishes it once the lock is gone — also
+ * after fleet's own audit commits moved the base on, as long as they did not touch those paths.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { withFileLock } from "../git/file-lock.js";
 import type { Repo } from "../git/repo.js";
 import { GitError, git, gitText } from "../git/run-git.js";
 import { writeFileAtomically } from "../store/atomic-write.js";
@@ -37,6 +42,23 @@ const journalFile = (repo: Repo) => path.join(runtimePaths(repo.commonDir).dir, 
 /** Records a follow about to happen (atomically, before the ref moves). */
 export async function writeFollowJournal(repo: Repo, journal: FollowJournal): Promise<void> {
   await writeFileAtomically(journalFile(repo), `${JSON.stringify(journal, null, 2)}\n`);
+}
+
+/** True when a follow is pending (a crash or an `index.lock` cut it short). */
+export function hasFollowJournal(repo: Repo): boolean {
+  return existsSync(journalFile(repo));
+}
+
+/**
+ * Finishes a pending follow, holding the commit lock (so no ship or audit commit moves the base
+ * meanwhile) and without waiting on a busy `index.lock`. Cheap when none is pending.
+ * @returns what happened, or null when nothing was pending.
+ */
+export async function finishPendingFollow(repo: Repo): Promise<FollowRecovery | null> {
+  if (!hasFollowJournal(repo)) return null;
+  return withFileLock(path.join(runtimePaths(repo.commonDir).locks, "commit"), () =>
+    finishFollow(repo, { wait: false }),
+  );
 }
 
 /** Removes the journal: the follow is done, or the ref never moved. */
@@ -73,6 +95,8 @@ export async function followInWorktree(
 /** What recovery did with a follow journal. */
 export type FollowRecovery =
   | { kind: "followed"; worktree: string; paths: number }
+  /** `lock` (the work tree's `index.lock`) is in the way: the journal stays, to finish later. */
+  | { kind: "pending"; worktree: string; lock: string }
   /** The person changed those paths since (or the branch moved on): left alone, with what to run. */
   | { kind: "left"; worktree: string; advice: string };
 
@@ -93,12 +117,44 @@ async function untouchedSince(worktree: string, commit: string, paths: string[])
   return true;
 }
 
+/** The absolute path of `worktree`'s `index.lock`. */
+export async function worktreeIndexLock(worktree: string): Promise<string> {
+  const rel = await gitText(["rev-parse", "--git-path", "index.lock"], { cwd: worktree });
+  return path.resolve(worktree, rel);
+}
+
+/** True when `tip` is `to` or descends from it through commits that leave every path of `paths` alone. */
+async function onlyOtherPathsSince(
+  worktree: string,
+  to: string,
+  tip: string,
+  paths: string[],
+): Promise<boolean> {
+  if (tip === to) return true;
+  const anc = await git(["merge-base", "--is-ancestor", to, tip], { cwd: worktree, okCodes: [1] });
+  if (anc.exitCode !== 0) return false;
+  for (let i = 0; i < paths.length; i += 500) {
+    const r = await git(["diff", "--quiet", "--no-ext-diff", to, tip, "--", ...paths.slice(i, i + 500)], {
+      cwd: worktree,
+      env: LITERAL,
+      okCodes: [1],
+    });
+    if (r.exitCode !== 0) return false;
+  }
+  return true;
+}
+
 /**
- * Finishes a follow a crash cut short (see the module comment). Call it during recovery, before any
- * ship. @returns null when there was no journal, or when the ref never moved.
+ * Finishes a follow a crash or an `index.lock` cut short (see the module comment). Call it during
+ * recovery before anything commits, and before a ship moves the base. `wait: false` does not wait out
+ * a busy `index.lock` (a reconcile must not stall): the follow is then `pending`.
+ * @returns null when there was no journal, or when the ref never moved.
  * @throws GitError when git fails for another reason than a busy index.
  */
-export async function finishFollow(repo: Repo): Promise<FollowRecovery | null> {
+export async function finishFollow(
+  repo: Repo,
+  opts: { wait?: boolean } = {},
+): Promise<FollowRecovery | null> {
   let journal: FollowJournal;
   try {
     journal = JSON.parse(readFileSync(journalFile(repo), "utf8")) as FollowJournal;
@@ -117,8 +173,21 @@ export async function finishFollow(repo: Repo): Promise<FollowRecovery | null> {
     clearFollowJournal(repo);
     return null;
   }
-  if (tip === to && head === to && (await untouchedSince(worktree, from, all))) {
-    await followInWorktree(worktree, to, kept, deleted);
+  if (
+    tip !== "" &&
+    head === tip &&
+    (await onlyOtherPathsSince(worktree, to, tip, all)) &&
+    (await untouchedSince(worktree, from, all))
+  ) {
+    const lock = await worktreeIndexLock(worktree);
+    if (opts.wait === false && existsSync(lock)) return { kind: "pending", worktree, lock };
+    try {
+      await followInWorktree(worktree, to, kept, deleted);
+    } catch (err) {
+      if (err instanceof GitError && /index\.lock/.test(err.stderr))
+        return { kind: "pending", worktree, lock };
+      throw err;
+    }
     clearFollowJournal(repo);
     return { kind: "followed", worktree, paths: all.length };
   }

@@ -269,6 +269,13 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
         gates,
       };
     }
+    if (advanced.kind === "index-locked") {
+      return {
+        kind: "waiting",
+        reason: `waiting: ${advanced.lock} is there (a git command that was killed leaves it), so the work tree at ${advanced.worktree} cannot follow ${base}; remove it if no git command runs there, and the change ships`,
+        gates,
+      };
+    }
     note(`${base} moved to ${advanced.now.slice(0, 12)} while the gates ran; rebasing`);
     baseTip = advanced.now;
   }

@@ -10,13 +10,14 @@
  * otherwise; the file names are sorted again only when a file comes or goes. A pass touches every
  * task object (about 10 ms for 10,000, bound by memory, not by work), so the edit path must not.
  */
-import { readdirSync, readFileSync, type Stats, statSync } from "node:fs";
+import { lstatSync, readdirSync, type Stats } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
 import type { FleetPaths } from "../store/paths.js";
 import { relativeToRoot } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
 import { type LoadedTask, parseTaskText } from "../store/read-tasks.js";
+import { readRecordText } from "../store/read-text.js";
 import type { Task } from "../store/schemas/task.js";
 
 interface Entry {
@@ -144,29 +145,25 @@ export class TaskIndex {
     const abs = path.join(this.paths.queue, name);
     let st: Stats;
     try {
-      st = statSync(abs);
+      st = lstatSync(abs);
     } catch (err) {
       if (!isErrnoError(err, "ENOENT") && !isErrnoError(err, "ENOTDIR")) throw err;
       this.drop(name);
       return;
     }
-    if (!st.isFile()) {
-      this.drop(name);
-      return;
-    }
     const old = this.entries.get(name);
     if (old && old.size === st.size && old.mtimeMs === st.mtimeMs && old.ino === st.ino) return;
-    let text: string;
-    try {
-      text = readFileSync(abs, "utf8");
-    } catch (err) {
-      if (!isErrnoError(err, "ENOENT")) throw err;
+    // A symlink, FIFO or folder is never followed or opened for reading: readRecordText says why.
+    const file = relativeToRoot(this.paths.root, abs);
+    const read = readRecordText(abs, file);
+    if (read === null) {
       this.drop(name);
       return;
     }
     this.reads++;
+    const text = read.ok ? read.text : "";
     const stamp = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-    if (old && old.text === text) {
+    if (old && read.ok && old.text === text && old.problems.length === 0) {
       this.entries.set(name, { ...old, ...stamp });
       return;
     }
@@ -174,7 +171,7 @@ export class TaskIndex {
       this.added.add(name);
       this.order = null;
     }
-    const result = parseTaskText(name.slice(0, -3), relativeToRoot(this.paths.root, abs), text);
+    const result = read.ok ? parseTaskText(name.slice(0, -3), file, text) : read;
     const task = result.ok ? result.task : null;
     this.entries.set(name, { ...stamp, text, task, problems: result.ok ? [] : result.problems });
     if (!this.patch(name, old?.task ?? null, task)) this.changed();

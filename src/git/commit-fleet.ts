@@ -3,12 +3,14 @@
  *
  * The commit is built in a private index (`GIT_INDEX_FILE`): read HEAD's tree, `git add` only the given
  * `.fleet/` paths from the work tree, `write-tree`, `commit-tree`, then `update-ref HEAD new old` — a
- * compare-and-swap that fails if HEAD moved meanwhile. Finally the real index entries of just those
- * paths are refreshed (`git reset -q -- <paths>`) so `git status` stays clean for them. A person's
+ * compare-and-swap that fails if HEAD moved meanwhile. Just before that, the real index entries of
+ * just those paths are set to the new commit's (`git reset -q <commit> -- <paths>`), so `git status`
+ * stays clean for them and a person's `git commit` racing ours can never drop them. A person's
  * other staged or unstaged changes are never read or written.
  *
  * Commits are serialised per clone by a lock under the git directory, and a step that meets git's own
- * `index.lock` or a ref lock is retried with back-off. The index refresh is the person's convenience,
+ * `index.lock` or a ref lock is retried with back-off. When the compare-and-swap finds HEAD moved (a
+ * person committed meanwhile), the commit is built again on the new HEAD, up to 20 times. The index refresh is the person's convenience,
  * not state: when a left-behind `index.lock` (index-lock.ts) blocks it, the commit stands, the paths
  * are remembered in `<git-common-dir>/fleet/index-refresh-pending`, and the next commit refreshes them
  * too — trying once, not waiting again, until the lock is gone.
@@ -35,10 +37,22 @@ export interface FleetCommit {
   paths: readonly string[];
   /** Author and committer; default: the repository's git identity. */
   author?: Identity;
+  /**
+   * When set, a path of `paths` missing from the work tree is committed as a deletion only if it is
+   * one of these or inside one; any other missing path is left as HEAD has it. For commits of files
+   * the coordinator just wrote: a person who removed `.fleet/` a moment ago (`rm -rf .fleet && git
+   * checkout .fleet`) must not have the task deleted from git by it. Default: every missing path is
+   * a deletion.
+   */
+  mayDelete?: readonly string[];
 }
 
 const EMPTY_TREE_OLD = "0000000000000000000000000000000000000000";
 const LOCK_BUSY = /index\.lock|cannot lock ref|Unable to create .*\.lock|File exists/i;
+/** update-ref's compare-and-swap lost: someone (a person's `git commit`) moved HEAD since we read it. */
+const HEAD_MOVED = /is at [0-9a-f]+ but expected [0-9a-f]+/;
+/** How many times a commit is built again on a HEAD that moved under it. */
+const REBUILDS = 20;
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Refuses anything outside `.fleet/`: a commit of ours never carries a person's files. */
@@ -70,17 +84,23 @@ async function retryBusy<T>(fn: () => Promise<T>, attempts = 40): Promise<T> {
       return await fn();
     } catch (err) {
       if (!(err instanceof GitError) || !LOCK_BUSY.test(err.stderr) || attempt >= attempts) throw err;
+      if (HEAD_MOVED.test(err.stderr)) throw err; // waiting never brings the old HEAD back
       await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
     }
   }
 }
 
 /**
- * `git reset -q HEAD -- <specs>` on the person's index, plus the specs an earlier refresh could not do
+ * `git reset -q <commit> -- <specs>` on the person's index, plus the specs an earlier refresh could not do
  * (kept in `pendingFile`). Waits out a busy `index.lock` the first time; once a refresh is pending, tries
  * once. @throws GitError for any failure other than a busy `index.lock`.
  */
-async function refreshIndex(cwd: string, pendingFile: string, specs: readonly string[]): Promise<void> {
+async function refreshIndex(
+  cwd: string,
+  pendingFile: string,
+  specs: readonly string[],
+  commit: string,
+): Promise<void> {
   let pending: string[] = [];
   try {
     pending = readFileSync(pendingFile, "utf8").split("\0").filter(Boolean);
@@ -88,7 +108,7 @@ async function refreshIndex(cwd: string, pendingFile: string, specs: readonly st
     // nothing pending
   }
   const all = [...new Set([...pending, ...specs])];
-  const reset = () => git(["reset", "-q", "HEAD", "--", ...all], { cwd, okCodes: [1] });
+  const reset = () => git(["reset", "-q", commit, "--", ...all], { cwd, okCodes: [1] });
   try {
     // git holds index.lock for milliseconds; ~7 s covers a person's `git add` of a large tree.
     await (pending.length > 0 ? reset() : retryBusy(reset, 16));
@@ -118,8 +138,14 @@ async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> 
     const tracked = new Set(
       (await git(["ls-files", "-z", "--", ...specs], { cwd, env })).stdout.split("\0").filter(Boolean),
     );
+    const deletable = (i: number) => {
+      if (!req.mayDelete) return true;
+      const p = path.posix.normalize(req.paths[i] ?? "");
+      return req.mayDelete.some((d) => p === d || p.startsWith(`${d}/`));
+    };
     const present = specs.filter(
-      (spec, i) => existsSync(path.join(cwd, req.paths[i] ?? "")) || isTracked(tracked, spec),
+      (spec, i) =>
+        existsSync(path.join(cwd, req.paths[i] ?? "")) || (deletable(i) && isTracked(tracked, spec)),
     );
     if (present.length > 0) await git(["add", "-A", "--", ...present], { cwd, env });
     const tree = await gitText(["write-tree"], { cwd, env });
@@ -131,10 +157,18 @@ async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> 
       input: formatCommitMessage(req.event),
     });
     const subject = `fleet: ${req.event.task} ${req.event.event}`;
-    await retryBusy(() =>
-      git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
-    );
-    await refreshIndex(cwd, path.join(rt.dir, "index-refresh-pending"), specs);
+    // The person's index gets the new entries before HEAD moves: a `git commit` of theirs landing just
+    // after our update-ref would otherwise be built from the old entries and undo this commit's files.
+    await refreshIndex(cwd, path.join(rt.dir, "index-refresh-pending"), specs, commit);
+    try {
+      await retryBusy(() =>
+        git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
+      );
+    } catch (err) {
+      // HEAD did not move to our commit: put those index entries back as HEAD has them (best effort).
+      await git(["reset", "-q", "HEAD", "--", ...specs], { cwd, okCodes: [1] }).catch(() => {});
+      throw err;
+    }
     return commit;
   } finally {
     rmSync(indexFile, { force: true });
@@ -145,12 +179,21 @@ async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> 
  * Commits the given `.fleet/` paths as one audit commit on HEAD, with trailers from `req.event`.
  * @returns the new commit's sha, or null when the paths held no change.
  * @throws FleetError("invalid") for a path outside `.fleet/`; GitError when git refuses (e.g. HEAD moved
- *   during the commit and the compare-and-swap failed); FleetError("locked") when another process
+ *   under each of 20 rebuilds); FleetError("locked") when another process
  *   holds the commit lock for over 60 s.
  */
 export function commitFleet(repo: Repo, req: FleetCommit): Promise<string | null> {
+  const rebuilding = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await commitOnce(repo, req);
+      } catch (err) {
+        if (!(err instanceof GitError) || !HEAD_MOVED.test(err.stderr) || attempt >= REBUILDS) throw err;
+      }
+    }
+  };
   const run = () =>
-    withFileLock(path.join(runtimePaths(repo.commonDir).locks, "commit"), () => commitOnce(repo, req), {
+    withFileLock(path.join(runtimePaths(repo.commonDir).locks, "commit"), rebuilding, {
       waitMs: 60_000,
       what: "another fleet process committing",
     });

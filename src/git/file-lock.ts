@@ -4,11 +4,25 @@
  * `onCompromised` throws inside a timer (killing the process), so we always pass a handler.
  *
  * Beside the lock directory, `<lockPath>.owner` names the holder (pid, host) and the lock directory
- * it made (inode, mtime). A lock whose recorded holder is a dead process on this host — `kill -9` in
- * the middle of a commit — is taken over at once instead of after `staleMs`. The inode and mtime must
- * match, so an owner file left by an earlier holder never lets anyone break a newer holder's lock.
+ * it made (inode). A lock whose recorded holder is a dead process on this host — `kill -9` in the
+ * middle of a commit — is taken over at once instead of after `staleMs`. Only the inode is compared:
+ * the lock's own refresh changes its mtime, so comparing mtimes made every takeover after the first
+ * refresh wait the full stale time. An owner file never outlives its holder's release (it is removed
+ * first), since the next lock directory often gets the same inode; and a takeover first renames the
+ * owner file to a name of its own, so of two processes breaking one dead lock only one proceeds.
+ * A lock directory with no owner file at all, 3 s old, was left by a holder killed before it could
+ * write one: it is taken over too, instead of after the whole stale time.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
@@ -49,30 +63,71 @@ interface Owner {
   pid: number;
   host: string;
   ino: number;
-  mtimeMs: number;
 }
 
 function writeOwner(lockPath: string): void {
   try {
     const st = statSync(`${lockPath}.lock`);
-    const owner: Owner = { pid: process.pid, host: hostname(), ino: st.ino, mtimeMs: st.mtimeMs };
-    writeFileSync(`${lockPath}.owner`, JSON.stringify(owner));
+    const owner: Owner = { pid: process.pid, host: hostname(), ino: st.ino };
+    const tmp = `${lockPath}.owner.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(owner));
+    renameSync(tmp, `${lockPath}.owner`);
   } catch {
     // Without an owner file a crashed holder's lock is only taken over once stale.
   }
 }
 
+/**
+ * A lock directory with no owner file this long after it was made belongs to a holder killed
+ * between making it and writing the owner file (a live holder writes it within a millisecond), ms.
+ */
+const OWNERLESS_MS = 3_000;
+
 /** Removes the lock when its recorded holder is a dead process on this host. @returns true when removed. */
 function breakDeadLock(lockPath: string): boolean {
+  const ownerFile = `${lockPath}.owner`;
+  if (!existsSync(ownerFile)) {
+    try {
+      const st = statSync(`${lockPath}.lock`);
+      if (Date.now() - st.mtimeMs < OWNERLESS_MS) return false;
+      if (existsSync(ownerFile)) return false;
+      rmdirSync(`${lockPath}.lock`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
   try {
-    const owner = JSON.parse(readFileSync(`${lockPath}.owner`, "utf8")) as Owner;
+    const owner = JSON.parse(readFileSync(ownerFile, "utf8")) as Owner;
     const st = statSync(`${lockPath}.lock`);
-    if (owner.host !== hostname() || owner.ino !== st.ino || owner.mtimeMs !== st.mtimeMs) return false;
+    if (owner.host !== hostname() || owner.ino !== st.ino) return false;
     if (owner.pid === process.pid || isPidAlive(owner.pid)) return false;
-    rmdirSync(`${lockPath}.lock`);
+    // Claim the takeover: only one process can rename the owner file away.
+    const mine = `${ownerFile}.breaking.${process.pid}`;
+    renameSync(ownerFile, mine);
+    try {
+      const again = JSON.parse(readFileSync(mine, "utf8")) as Owner;
+      if (again.pid !== owner.pid || again.ino !== statSync(`${lockPath}.lock`).ino) {
+        renameSync(mine, ownerFile); // a new holder wrote it meanwhile: hand it back untouched
+        return false;
+      }
+      rmdirSync(`${lockPath}.lock`);
+    } finally {
+      rmSync(mine, { force: true });
+    }
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Removes our owner file before the lock itself goes, so it never names a later holder's directory. */
+function removeOwner(lockPath: string): void {
+  try {
+    const owner = JSON.parse(readFileSync(`${lockPath}.owner`, "utf8")) as Owner;
+    if (owner.pid === process.pid && owner.host === hostname()) rmSync(`${lockPath}.owner`, { force: true });
+  } catch {
+    // none, or not ours
   }
 }
 
@@ -117,9 +172,11 @@ export async function withFileLock<T>(
   try {
     result = await fn();
   } catch (err) {
+    removeOwner(lockPath);
     await release().catch(() => {});
     throw err;
   }
+  removeOwner(lockPath);
   await release().catch((err: unknown) => {
     if (!isErrnoError(err, "ERELEASED")) throw err;
   });

@@ -7,8 +7,13 @@
  * measured at ≈ 135–200 ms for 10,000 small frontmatters, against ≈ 900 ms for js-yaml 5.5 and
  * ≈ 1.6 s for the `yaml` package. Comments are carried over on rewrite by comments.ts.
  * A block whose fence names a language (`---js`, `---toml`) is refused, never executed.
+ *
+ * Every byte of a task file may be an agent's or an attacker's: the YAML is read with limits — at most
+ * {@link MAX_FRONTMATTER_BYTES} of it, {@link MAX_YAML_NODES} nodes, {@link MAX_YAML_DEPTH} levels — and
+ * anchors (`&a`) are refused, so no alias (`*a`) can ever point at one: an "alias bomb" of 81 aliases
+ * expands to 9^9 values when the record is validated or written back, and took a daemon's heap.
  */
-import { CORE_SCHEMA, dump, load, YAMLException } from "js-yaml";
+import { CORE_SCHEMA, dump, type LoadOptions, load, YAMLException } from "js-yaml";
 
 /** A parsed markdown file. `data` is whatever the YAML said (unvalidated); `body` is the rest. */
 export interface ParsedFile {
@@ -29,6 +34,13 @@ export class FrontmatterError extends Error {
     this.line = line;
   }
 }
+
+/** Largest YAML block read, in characters of its text (≈ bytes for the ASCII a frontmatter holds). */
+export const MAX_FRONTMATTER_BYTES = 64 * 1024;
+/** Most YAML nodes (scalars, sequences, mappings, keys included) in one frontmatter. */
+export const MAX_YAML_NODES = 2_000;
+/** Deepest nesting of YAML collections in one frontmatter. */
+export const MAX_YAML_DEPTH = 20;
 
 const OPEN = /^---([^\r\n]*)\r?\n/;
 
@@ -54,9 +66,15 @@ export function parseFrontmatter(text: string): ParsedFile {
   if (!m) throw new FrontmatterError("frontmatter starts with --- but has no closing --- line", 1);
   const yamlText = rest.slice(0, m.index);
   const body = rest.slice(m.index + m[0].length);
+  if (yamlText.length > MAX_FRONTMATTER_BYTES) {
+    throw new FrontmatterError(
+      `frontmatter is ${yamlText.length} bytes, more than the ${MAX_FRONTMATTER_BYTES} bytes read: move long text into the body`,
+      1,
+    );
+  }
   let data: unknown;
   try {
-    data = yamlText.trim() === "" ? {} : load(yamlText, { schema: CORE_SCHEMA });
+    data = yamlText.trim() === "" ? {} : loadLimited(yamlText);
   } catch (err) {
     if (err instanceof YAMLException) {
       const line = typeof err.mark?.line === "number" ? err.mark.line + 2 : undefined;
@@ -69,11 +87,42 @@ export function parseFrontmatter(text: string): ParsedFile {
 }
 
 /**
- * Parses a YAML text with the CORE schema, as frontmatter is parsed (dates stay strings).
- * @throws YAMLException for invalid YAML.
+ * js-yaml's `load` with the CORE schema and the limits of the module comment. Its parse listener sees
+ * every node open and close: it counts them, and stops at the first node that carries an anchor
+ * (an alias needs an earlier anchor, so none is ever resolved).
+ * @throws FrontmatterError for a limit; YAMLException for invalid YAML.
+ */
+function loadLimited(text: string): unknown {
+  let nodes = 0;
+  // js-yaml 4.3 reads `maxDepth`; @types/js-yaml does not list it yet.
+  const options: LoadOptions & { maxDepth: number } = {
+    schema: CORE_SCHEMA,
+    maxDepth: MAX_YAML_DEPTH,
+    listener(event, state) {
+      const line = state.line + 2;
+      if (event === "open" && ++nodes > MAX_YAML_NODES) {
+        throw new FrontmatterError(
+          `frontmatter has more than ${MAX_YAML_NODES} YAML nodes: a task's fields need far fewer`,
+          line,
+        );
+      }
+      if (event === "close" && (state as { anchor?: string | null }).anchor) {
+        throw new FrontmatterError(
+          "YAML anchors and aliases (&name, *name) are not allowed in frontmatter: write each value out",
+          line,
+        );
+      }
+    },
+  };
+  return load(text, options);
+}
+
+/**
+ * Parses a YAML text with the CORE schema and the limits frontmatter is read with (dates stay strings).
+ * @throws YAMLException for invalid YAML; FrontmatterError for an anchor or too many nodes.
  */
 export function parseYaml(text: string): unknown {
-  return load(text, { schema: CORE_SCHEMA });
+  return loadLimited(text);
 }
 
 /** How to lay out a record's YAML. */

@@ -2,9 +2,9 @@
  * Reading one record file: parse the frontmatter, validate it with a zod schema, and turn every problem
  * into a {@link Problem} that names the file, the field and what was expected. Nothing here writes.
  */
-import { readFileSync } from "node:fs";
 import type * as z from "zod";
 import { FrontmatterError, parseFrontmatter } from "./frontmatter.js";
+import { readRecordText } from "./read-text.js";
 
 /** One thing wrong with one file. `field` is a dotted path into the frontmatter (`depends_on.0`), or null. */
 export interface Problem {
@@ -76,7 +76,8 @@ export function parseText(
 }
 
 /**
- * Reads and validates `abs` (shown as `file`) against `schema`.
+ * Reads and validates `abs` (shown as `file`) against `schema`, with the limits of read-text.ts (a
+ * symlink, a non-regular, oversized, non-UTF-8 or NUL-holding file is a problem, not an error).
  * @returns the record, or its problems; a missing file is `null`.
  */
 export function readRecordFile<S extends z.ZodType>(
@@ -84,14 +85,9 @@ export function readRecordFile<S extends z.ZodType>(
   abs: string,
   file: string,
 ): ReadResult<z.infer<S>> | null {
-  let text: string;
-  try {
-    text = readFileSync(abs, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw err;
-  }
-  const parsed = parseText(file, text);
+  const read = readRecordText(abs, file);
+  if (read === null || !read.ok) return read;
+  const parsed = parseText(file, read.text);
   if (!parsed.ok) return parsed;
   return validateRecord(schema, file, parsed.data, parsed.body);
 }

@@ -3,12 +3,13 @@
  * field and set aside (its bytes untouched) while every other task still loads. A file with no
  * frontmatter at all is a valid new idea: its file name is its id and its first heading its title.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
 import { isValidId } from "./ids.js";
 import { type FleetPaths, relativeToRoot, taskPath } from "./paths.js";
 import { type Loaded, type Problem, parseText, validateRecord } from "./read-file.js";
+import { controlCharacterIn, readRecordText } from "./read-text.js";
 import { type Task, taskSchema } from "./schemas/task.js";
 
 /** A task as loaded. `normalized` is false for a hand-dropped idea the coordinator has not filled in yet. */
@@ -88,6 +89,19 @@ export function parseTaskText(
   }
   const result = validateRecord(taskSchema, file, fields, parsed.body);
   if (!result.ok) return result;
+  const control = controlCharacterIn(result.value.record.title);
+  if (control !== null) {
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          field: "title",
+          message: `the title holds the control character ${control}: a title is one line of printable text`,
+        },
+      ],
+    };
+  }
   return { ok: true, task: { ...result.value, normalized: !filled } };
 }
 
@@ -97,14 +111,10 @@ export function readTask(
   id: string,
 ): { ok: true; task: LoadedTask } | { ok: false; problems: Problem[] } | null {
   const abs = taskPath(paths, id);
-  let text: string;
-  try {
-    text = readFileSync(abs, "utf8");
-  } catch (err) {
-    if (isErrnoError(err, "ENOENT")) return null;
-    throw err;
-  }
-  return parseTaskText(id, relativeToRoot(paths.root, abs), text);
+  const file = relativeToRoot(paths.root, abs);
+  const read = readRecordText(abs, file);
+  if (read === null || !read.ok) return read;
+  return parseTaskText(id, file, read.text);
 }
 
 /**
@@ -126,14 +136,9 @@ export function readTasks(paths: FleetPaths): TaskSet {
   for (const entry of names) {
     if (!entry.endsWith(".md")) continue;
     const file = `${dir}/${entry}`;
-    let text: string;
-    try {
-      text = readFileSync(path.join(paths.queue, entry), "utf8");
-    } catch (err) {
-      if (isErrnoError(err, "ENOENT") || isErrnoError(err, "EISDIR")) continue;
-      throw err;
-    }
-    const result = parseTaskText(entry.slice(0, -3), file, text);
+    const read = readRecordText(path.join(paths.queue, entry), file);
+    if (read === null) continue;
+    const result = read.ok ? parseTaskText(entry.slice(0, -3), file, read.text) : read;
     if (result.ok) tasks.set(result.task.record.id, result.task);
     else problems.push(...result.problems);
   }

@@ -10,11 +10,12 @@
  *
  * This module imports no parser: zod and js-yaml (≈ 90 ms to load) are imported only on a miss.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isErrnoError } from "../errors.js";
 import type { FleetPaths } from "./paths.js";
 import type { Problem } from "./read-file.js";
+import { readRecordText } from "./read-text.js";
 import type { Task } from "./schemas/task.js";
 
 /** Bump when the task schema or the entry shape changes: old caches are then ignored. */
@@ -133,14 +134,16 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
     const abs = queuePrefix + name;
     let entry: CacheEntry;
     try {
-      const st = statSync(abs);
-      if (!st.isFile()) continue;
+      const st = lstatSync(abs);
       const key: Key = [st.mtimeMs, st.ctimeMs, st.size, st.ino];
       const hit = old[name];
       if (sameKey(hit, key)) entry = hit;
       else {
         parseTaskText ??= (await import("./read-tasks.js")).parseTaskText;
-        const result = parseTaskText(name.slice(0, -3), `${dir}/${name}`, readFileSync(abs, "utf8"));
+        const file = `${dir}/${name}`;
+        const read = readRecordText(abs, file);
+        if (read === null) continue;
+        const result = read.ok ? parseTaskText(name.slice(0, -3), file, read.text) : read;
         if (result.ok) {
           const t = result.task.record;
           const n = result.task.normalized ? 1 : 0;

@@ -26,7 +26,7 @@ export function serializeTask(task: Task, body: string): string {
 }
 
 /** Writes `file` as `text`, keeping the frontmatter comments of the file it replaces. */
-function replaceKeepingComments(file: string, text: string): Promise<boolean> {
+async function replaceKeepingComments(file: string, text: string): Promise<boolean> {
   const current = readTextIfExists(file);
   return writeFileAtomically(file, carryComments(current, text), current);
 }

@@ -19,6 +19,7 @@
  */
 import { type FSWatcher, readdirSync, statSync, watch } from "node:fs";
 import path from "node:path";
+import { failpoint } from "../failpoints/failpoint.js";
 
 /** A running watcher. */
 export interface FleetWatcher {
@@ -114,6 +115,7 @@ export function watchFleet(
     if (closed || watches.has(folder)) return;
     let w: FSWatcher;
     try {
+      failpoint("watch");
       w = watch(folder, { persistent: true }, (_event, name) => onEvent(folder, name));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

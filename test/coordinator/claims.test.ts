@@ -10,9 +10,11 @@ import {
   readClaim,
   writeClaim,
 } from "../../src/coordinator/claims.js";
+import { runRel } from "../../src/coordinator/run-records.js";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readResearch, readRuns } from "../../src/store/read-records.js";
 import { readTask } from "../../src/store/read-tasks.js";
+import { writeRun } from "../../src/store/write-records.js";
 import { gitOut, tempDir } from "../helpers/temp-repo.js";
 import { coordinator, drain, dropIdea, fleetRepo } from "./helpers.js";
 
@@ -103,5 +105,40 @@ describe("a run that lost its claim never lands", () => {
       /task changed while it ran \(now dropped \/ ready\)/,
     );
     expect(readClaim(path.join(root, ".git"), "dropped")).toMatchObject({ active: false, epoch: 1 });
+  });
+
+  it("leaves alone a run record the new holder already settled (a daemon paused past its lease)", async () => {
+    const root = fleetRepo();
+    dropIdea(root, "paused", "---\nstatus: ready\n---\n# Paused\n");
+    const common = path.join(root, ".git");
+    const paths = fleetPaths(root);
+    let settledBytes = "";
+    const { c } = await coordinator(root, async (req) => {
+      // While this daemon is paused, a new one takes the lease: its recovery records the run as
+      // interrupted, commits that, and the task's epoch moves on.
+      const [run] = readRuns(paths, req.taskId);
+      if (!run) throw new Error("no run record");
+      await writeRun(
+        paths,
+        { ...run.record, outcome: "interrupted", reason: "the daemon stopped" },
+        run.body,
+      );
+      gitOut(root, "add", ".fleet");
+      gitOut(root, "commit", "-q", "-m", "recovered by the new holder");
+      settledBytes = readFileSync(path.join(root, runRel(paths, run.record)), "utf8");
+      const claim = readClaim(common, req.taskId);
+      if (claim) await writeClaim(common, { ...claim, epoch: claim.epoch + 1, pid: deadPid() });
+      writeFileSync(path.join(req.outputDir, "research.md"), "# Found\n");
+      return undefined;
+    });
+    await c.reconcile({ full: true });
+    await c.whenJobEnds();
+    const [run] = readRuns(paths, "paused");
+    expect(run?.record).toMatchObject({ outcome: "interrupted", reason: "the daemon stopped" });
+    expect(readFileSync(path.join(root, runRel(paths, run?.record ?? ({} as never))), "utf8")).toBe(
+      settledBytes,
+    );
+    // Nothing committed after the new holder's own commit.
+    expect(gitOut(root, "log", "-1", "--format=%s")).toBe("recovered by the new holder");
   });
 });

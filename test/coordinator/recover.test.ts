@@ -5,8 +5,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { newClaim, readClaim, writeClaim } from "../../src/coordinator/claims.js";
 import type { CoordinatorContext } from "../../src/coordinator/context.js";
 import { readJournals, writeJournal } from "../../src/coordinator/landing-journal.js";
+import { commitNewIdeas } from "../../src/coordinator/normalize.js";
 import { recover } from "../../src/coordinator/recover.js";
 import { startedRun } from "../../src/coordinator/run-records.js";
+import { writeFollowJournal } from "../../src/coordinator/ship-follow.js";
 import { isPidAlive } from "../../src/git/file-lock.js";
 import { findRepo, type Repo } from "../../src/git/repo.js";
 import { startRun } from "../../src/lifecycle/run-transitions.js";
@@ -15,8 +17,9 @@ import { fleetPaths, runtimePaths } from "../../src/store/paths.js";
 import { readRuns } from "../../src/store/read-records.js";
 import { readTask } from "../../src/store/read-tasks.js";
 import { LAYOUT, serializeTask, writeRun, writeTask } from "../../src/store/write-records.js";
+import { commitFiles } from "../gates/fixture.js";
 import { writeTaskFile } from "../helpers/fleet-fixtures.js";
-import { gitOut } from "../helpers/temp-repo.js";
+import { gitOut, writeFile } from "../helpers/temp-repo.js";
 import { fleetRepo } from "./helpers.js";
 
 const orphans: number[] = [];
@@ -279,5 +282,66 @@ describe("recover", () => {
     expect(gitOut(root, "status", "--porcelain")).toBe(`MM ${file}\nA  .fleet/queue/mine.md`);
     await recover(recoveryContext(repo));
     expect(gitOut(root, "status", "--porcelain")).toBe("A  .fleet/queue/mine.md");
+  });
+
+  it("brings the person's work tree along first, before other tasks' journals move the base again", async () => {
+    const root = fleetRepo();
+    writeFile(root, "src/a.js", "a1\n");
+    writeFile(root, "src/b.js", "b1\n");
+    gitOut(root, "add", "-A");
+    gitOut(root, "commit", "-q", "-m", "files");
+    const repo = await findRepo(root);
+    const from = gitOut(root, "rev-parse", "HEAD");
+    const to = commitFiles(root, from, { "src/a.js": "a2\n", "src/b.js": null }, "shipped");
+    // Killed between moving main and updating the work tree, while another task's landing was journalled.
+    await writeFollowJournal(repo, {
+      worktree: root,
+      base: "main",
+      from,
+      to,
+      kept: ["src/a.js"],
+      deleted: ["src/b.js"],
+    });
+    gitOut(root, "update-ref", "refs/heads/main", to, from);
+    await writeJournal(repo.commonDir, {
+      task: "other",
+      epoch: 1,
+      removeDirs: [],
+      writes: [{ rel: ".fleet/research/other.md", text: "---\ntask: other\n---\n# Found\n" }],
+      event: { task: "other", phase: "research", event: "researched" },
+    });
+    const r = await recover(recoveryContext(repo));
+    expect(r.followed).toBe(root);
+    expect(r.warnings).toEqual([]);
+    expect(readFileSync(path.join(root, "src/a.js"), "utf8")).toBe("a2\n");
+    expect(existsSync(path.join(root, "src/b.js"))).toBe(false);
+    // Nothing staged that a `git commit -a` would use to undo the ship.
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
+    expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("researched");
+  });
+
+  it("removes temp files of cut-short atomic writes of claims and journals (kill -9 after the temp write)", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    const rt = runtimePaths(repo.commonDir);
+    mkdirSync(path.join(rt.dir, "landing"), { recursive: true });
+    mkdirSync(path.join(rt.dir, "claims"), { recursive: true });
+    writeFileSync(path.join(rt.dir, "landing", "t11.json.1244015"), "{");
+    writeFileSync(path.join(rt.dir, "claims", "t2.json.55001"), "{");
+    writeFileSync(path.join(rt.dir, "ship-follow.json.77002"), "{");
+    await recover(recoveryContext(repo));
+    expect(existsSync(path.join(rt.dir, "landing", "t11.json.1244015"))).toBe(false);
+    expect(existsSync(path.join(rt.dir, "claims", "t2.json.55001"))).toBe(false);
+    expect(existsSync(path.join(rt.dir, "ship-follow.json.77002"))).toBe(false);
+  });
+
+  it("commits as created a new task file a killed commit left staged but not in HEAD", async () => {
+    const root = fleetRepo();
+    const repo = await findRepo(root);
+    writeTaskFile(root, { id: "staged", phase: "idea", status: "ready" });
+    gitOut(root, "add", ".fleet/queue/staged.md"); // what our index refresh did before HEAD moved
+    await commitNewIdeas(recoveryContext(repo), ["staged.md"]);
+    expect(gitOut(root, "log", "-1", "--format=%(trailers:key=Fleet-Event,valueonly)")).toBe("created");
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
   });
 });

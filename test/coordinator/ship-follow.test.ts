@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { advanceBase } from "../../src/coordinator/ship-advance.js";
@@ -79,5 +79,49 @@ describe("finishFollow (recovery of a ship cut short)", () => {
     });
     expect(existsSync(s.journal)).toBe(false);
     expect(gitOut(s.root, "status", "--porcelain")).toBe("M notes.txt");
+  });
+});
+
+describe("a left-behind index.lock in the person's clone (a killed git)", () => {
+  it("does not move the base branch while the lock is there, and ships once it is gone", async () => {
+    const s = await shipped();
+    const lock = path.join(s.root, ".git", "index.lock");
+    writeFileSync(lock, "");
+    const before = gitOut(s.root, "status", "--porcelain");
+    expect(await advanceBase(s.repo, { base: "main", from: s.from, to: s.to, reason: "ship" })).toEqual({
+      kind: "index-locked",
+      worktree: s.root,
+      lock,
+    });
+    expect(gitOut(s.root, "rev-parse", "main")).toBe(s.from);
+    expect(gitOut(s.root, "status", "--porcelain")).toBe(before);
+    rmSync(lock);
+    expect(await advanceBase(s.repo, { base: "main", from: s.from, to: s.to, reason: "ship" })).toEqual({
+      kind: "advanced",
+      worktree: s.root,
+    });
+    expect(readFileSync(path.join(s.root, "src/a.js"), "utf8")).toBe("a2\n");
+    expect(gitOut(s.root, "status", "--porcelain")).toBe("M notes.txt");
+  });
+
+  it("keeps a follow the lock cut short pending, and finishes it once the lock is gone, even after audit commits", async () => {
+    const s = await shipped();
+    await crashAfterRefMoved(s);
+    const lock = path.join(s.root, ".git", "index.lock");
+    writeFileSync(lock, "");
+    expect(await finishFollow(s.repo, { wait: false })).toEqual({ kind: "pending", worktree: s.root, lock });
+    expect(existsSync(s.journal)).toBe(true);
+    // Fleet's own audit commits (only .fleet/ paths) move main on meanwhile.
+    const audit = commitFiles(s.root, s.to, { ".fleet/queue/x.md": "# X\n" }, "audit");
+    git(s.root, "update-ref", "refs/heads/main", audit, s.to);
+    rmSync(lock);
+    expect(await finishFollow(s.repo, { wait: false })).toEqual({
+      kind: "followed",
+      worktree: s.root,
+      paths: 2,
+    });
+    expect(readFileSync(path.join(s.root, "src/a.js"), "utf8")).toBe("a2\n");
+    expect(existsSync(path.join(s.root, "src/b.js"))).toBe(false);
+    expect(existsSync(s.journal)).toBe(false);
   });
 });

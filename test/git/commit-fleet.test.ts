@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -75,6 +75,59 @@ describe("commitFleet", () => {
     expect(shas.every((s) => s !== null)).toBe(true);
     expect(Number(gitOut(root, "rev-list", "--count", "HEAD"))).toBe(9);
     expect(gitOut(root, "status", "--porcelain")).toBe("");
+  });
+
+  it("builds the commit again when the person commits meanwhile, instead of failing the compare-and-swap", async () => {
+    const root = tempRepo();
+    const repo = await findRepo(root);
+    // A person committing in a tight loop moves HEAD between our read of it and our update-ref.
+    const person = spawn(
+      "sh",
+      ["-c", "while :; do git commit -q --allow-empty --no-verify -m person || true; sleep 0.1; done"],
+      { cwd: root, stdio: "ignore" },
+    );
+    try {
+      for (const id of ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]) {
+        writeFile(root, `.fleet/queue/${id}.md`, `# ${id}\n`);
+        // null is fair: the person's commit, built from an index we had already refreshed, took the file.
+        await commitFleet(repo, {
+          event: { task: id, phase: "idea", event: "created" },
+          paths: [`.fleet/queue/${id}.md`],
+        });
+      }
+    } finally {
+      person.kill("SIGKILL");
+      await new Promise((r) => person.once("exit", r));
+    }
+    // Every file is on HEAD: neither lost to a compare-and-swap nor undone by the person's commit.
+    const tree = gitOut(root, "ls-tree", "-r", "--name-only", "HEAD", ".fleet/queue").split("\n");
+    expect(tree).toHaveLength(10);
+    expect(gitOut(root, "status", "--porcelain")).toBe("");
+  });
+});
+
+describe("commitFleet and files a person removed meanwhile", () => {
+  it("records a missing file as a deletion only where mayDelete allows (rm -rf .fleet under a daemon)", async () => {
+    const root = tempRepo();
+    const repo = await findRepo(root);
+    writeFile(root, ".fleet/queue/a.md", "# A\n");
+    writeFile(root, ".fleet/acceptance/a/old.mjs", "old\n");
+    await commitFleet(repo, {
+      event: { task: "a", phase: "idea", event: "created" },
+      paths: [".fleet/queue/a.md", ".fleet/acceptance/a"],
+    });
+    // The person removes .fleet/ just as we commit the task file we wrote and a folder we emptied.
+    rmSync(path.join(root, ".fleet"), { recursive: true, force: true });
+    writeFile(root, ".fleet/runs/a/001-research.md", "run\n");
+    await commitFleet(repo, {
+      event: { task: "a", phase: "research", event: "started" },
+      paths: [".fleet/queue/a.md", ".fleet/runs/a/001-research.md", ".fleet/acceptance/a"],
+      mayDelete: [".fleet/acceptance/a"],
+    });
+    const tree = gitOut(root, "ls-tree", "-r", "--name-only", "HEAD").split("\n");
+    expect(tree).toContain(".fleet/queue/a.md");
+    expect(tree).toContain(".fleet/runs/a/001-research.md");
+    expect(tree).not.toContain(".fleet/acceptance/a/old.mjs");
   });
 });
 

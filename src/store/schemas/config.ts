@@ -90,5 +90,15 @@ export const configSchema = z.strictObject({
    * the repository root (outside `.fleet/` and `.git/`) or absolute; null = not written.
    */
   report: z.strictObject({ file: z.string().min(1).nullable().default(null) }).default({ file: null }),
+  /** Transcripts and gate logs: each log file keeps a head and a tail within `max_bytes` (default 4 MiB). */
+  logs: z
+    .strictObject({
+      max_bytes: z
+        .number()
+        .int()
+        .min(4096)
+        .default(4 * 1024 * 1024),
+    })
+    .default({ max_bytes: 4 * 1024 * 1024 }),
 });
 export type Config = z.infer<typeof configSchema>;

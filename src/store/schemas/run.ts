@@ -49,6 +49,10 @@ export const runSchema = z.looseObject({
   reason: z.string().nullable().default(null),
   /** Transcript path, relative to the git common directory (`fleet/logs/…`). */
   log: z.string().nullable().default(null),
+  /** Bytes the run's programs wrote to the transcript, all of them (the file keeps at most the cap). */
+  log_bytes: z.number().int().nonnegative().optional(),
+  /** True when the transcript left out the middle to stay within `logs.max_bytes`. */
+  log_truncated: z.boolean().optional(),
   /** Implement: the commit the attempt produced on `fleet/<id>`. */
   head_commit: z.string().nullable().default(null),
   session_id: z.string().nullable().default(null),
@@ -77,6 +81,8 @@ export const RUN_KEY_ORDER = [
   "outcome",
   "reason",
   "log",
+  "log_bytes",
+  "log_truncated",
   "head_commit",
   "session_id",
   "cost",

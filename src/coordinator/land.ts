@@ -8,8 +8,8 @@
  * it `interrupted`), and then writes and commits nothing at all.
  */
 import { backoffAfter } from "../agents/failure-class.js";
-import { makeRedactor, secretValues } from "../agents/redact.js";
 import { takeLogStats } from "../agents/output-capture.js";
+import { makeRedactor, secretValues } from "../agents/redact.js";
 import { commitFleet } from "../git/commit-fleet.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
 import { describeSecretHits, findSecrets } from "../lifecycle/secret-scan.js";

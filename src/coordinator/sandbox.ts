@@ -5,11 +5,11 @@
 import path from "node:path";
 import type { Repo } from "../git/repo.js";
 import {
+  checkoutSpec,
   type RepoSandbox,
   type SandboxPolicy,
   type SandboxSpec,
   sandboxForRepo,
-  specFor,
 } from "../sandbox/index.js";
 import type { Config } from "../store/schemas/config.js";
 
@@ -36,10 +36,5 @@ export function setupSpec(
   checkout: string,
   sealed: boolean,
 ): SandboxSpec | null {
-  return specFor(policy, {
-    writable: [checkout],
-    readOnly: [objectsDir(repo)],
-    readOnlyInsideWritable: sealed ? [path.join(checkout, ".git")] : [],
-    network: "host",
-  });
+  return checkoutSpec(policy, { checkout, objects: objectsDir(repo), sealed, network: "host" });
 }

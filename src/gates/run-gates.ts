@@ -10,12 +10,12 @@ import path from "node:path";
 import type { Repo } from "../git/repo.js";
 import { addCosts, zeroCost } from "../lifecycle/cost.js";
 import {
+  checkoutSpec,
   type NetworkMode,
   type RepoSandbox,
   type SandboxPolicy,
   type SandboxSpec,
   sandboxForRepo,
-  specFor,
 } from "../sandbox/index.js";
 import { fleetPaths, runtimePaths } from "../store/paths.js";
 import { readGates } from "../store/read-records.js";
@@ -86,10 +86,10 @@ export function gateSpec(
   dir: string,
   network: NetworkMode,
 ): SandboxSpec | null {
-  return specFor(policy, {
-    writable: [dir],
-    readOnly: [path.join(repo.commonDir, "objects")],
-    readOnlyInsideWritable: [path.join(dir, ".git")],
+  return checkoutSpec(policy, {
+    checkout: dir,
+    objects: path.join(repo.commonDir, "objects"),
+    sealed: true,
     network,
   });
 }

@@ -9,6 +9,7 @@ export { credentialFiles } from "./credentials.js";
 export { type RepoSandbox, sandboxForRepo } from "./for-repo.js";
 export { findOnPath, probeSandbox, type SandboxProbe } from "./probe.js";
 export {
+  checkoutSpec,
   exposedFolders,
   isInside,
   type NetworkMode,

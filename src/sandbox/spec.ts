@@ -165,6 +165,23 @@ export interface ProcessNeeds {
   network: NetworkMode;
 }
 
+/**
+ * The spec of a non-agent process in one of the fleet's clones (a gate, `setup`, the coordinator's git
+ * steps): `checkout` (and `also`) writable — its `.git` read-only when `sealed` — the person's git
+ * objects (`objects`, borrowed through alternates) read-only, an empty HOME, `network`.
+ */
+export function checkoutSpec(
+  policy: SandboxPolicy,
+  opts: { checkout: string; objects: string; sealed: boolean; network: NetworkMode; also?: string[] },
+): SandboxSpec | null {
+  return specFor(policy, {
+    writable: [opts.checkout, ...(opts.also ?? [])],
+    readOnly: [opts.objects],
+    readOnlyInsideWritable: opts.sealed ? [path.join(opts.checkout, ".git")] : [],
+    network: opts.network,
+  });
+}
+
 /** The spec for one process under `policy`, or null when the policy is `off` (run uncontained). */
 export function specFor(policy: SandboxPolicy, needs: ProcessNeeds): SandboxSpec | null {
   if (policy.mode === "off") return null;

@@ -14,7 +14,7 @@ import {
   removeClone,
 } from "../../git/clone.js";
 import { gitText } from "../../git/run-git.js";
-import { specFor } from "../../sandbox/index.js";
+import { checkoutSpec } from "../../sandbox/index.js";
 import { takeSlot } from "../checkout-pool.js";
 import type { Job, Landing } from "../job.js";
 import { runSetup } from "../run-setup.js";
@@ -94,7 +94,13 @@ export async function readOnlyCheckout(
 export function cloneGit(job: Job, dir: string, also: string[] = []): ContainedGit {
   const policy = job.sandbox.mode === "unavailable" ? null : job.sandbox;
   const sandbox = policy
-    ? specFor(policy, { writable: [dir, ...also], readOnly: [objectsDir(job.repo)], network: "none" })
+    ? checkoutSpec(policy, {
+        checkout: dir,
+        objects: objectsDir(job.repo),
+        sealed: false,
+        network: "none",
+        also,
+      })
     : null;
   return containedGit(dir, { sandbox, logFile: job.log.abs, signal: job.signal, parentEnv: job.env });
 }

@@ -12,7 +12,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResultPromise } from "execa";
-import { bwrapArgs, exposedFolders, findOnPath, type SandboxSpec } from "../sandbox/index.js";
+import { bwrapArgs, exposedFolders, findOnPath, programFolders, type SandboxSpec } from "../sandbox/index.js";
 import { type CaptureOptions, OutputCapture } from "./output-capture.js";
 import { DEFAULT_KILL_GRACE_MS, isProcessGroupAlive, killProcessGroup } from "./process-group.js";
 
@@ -235,7 +235,15 @@ function sandboxed(
   if (env.TMPDIR !== undefined) env.TMPDIR = "/tmp";
   // This process's own PATH may name more than the clone's policy saw (the project's node_modules/.bin).
   const shown = new Set(spec.readOnly.map((r) => r.target));
-  const more = exposedFolders(opts.env.PATH ?? "", spec.hidden.dirs).filter((e) => !shown.has(e.target));
+  // And the program itself may live where the sandbox hides (an agent CLI in a clone under /tmp).
+  const more = [
+    ...exposedFolders(opts.env.PATH ?? "", spec.hidden.dirs),
+    ...programFolders(found, spec.hidden.dirs),
+  ].filter((e) => {
+    if (shown.has(e.target)) return false;
+    shown.add(e.target);
+    return true;
+  });
   const full = more.length ? { ...spec, readOnly: [...spec.readOnly, ...more] } : spec;
   return { argv: [spec.bwrap, ...bwrapArgs(full, opts.cwd), "--", found, ...args], env };
 }

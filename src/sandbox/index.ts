@@ -15,6 +15,7 @@ export {
   type NetworkMode,
   type ProcessNeeds,
   packageRoot,
+  programFolders,
   type SandboxPolicy,
   type SandboxSpec,
   sandboxPolicy,

@@ -62,6 +62,35 @@ const SECRET_FILES = [
   "/run/docker.sock",
 ];
 
+/** Folders every sandbox replaces with an empty one of its own (see bwrap-args.ts). */
+export const PRIVATE_DIRS = ["/tmp", "/var/tmp"] as const;
+
+/**
+ * What to show read-only so that `program` (an absolute path) runs inside a sandbox that hides
+ * `hiddenDirs`: nothing when it is visible already; else its nearest `node_modules` folder (an npm
+ * package's bin links into it) — of the path and of its real path — or, outside one, its folder.
+ */
+export function programFolders(
+  program: string,
+  hiddenDirs: readonly string[],
+): { source: string; target: string }[] {
+  const hidden = [...hiddenDirs, ...PRIVATE_DIRS];
+  const out = new Map<string, string>();
+  for (const p of new Set([program, real(program) ?? program])) {
+    if (!hidden.some((h) => isInside(p, h))) continue;
+    let pkg: string | null = null;
+    for (let d = path.dirname(p); d !== path.dirname(d); d = path.dirname(d)) {
+      if (path.basename(d) === "node_modules") {
+        pkg = d;
+        break;
+      }
+    }
+    const dir = pkg ?? path.dirname(p);
+    out.set(dir, real(dir) ?? dir);
+  }
+  return [...out].map(([target, source]) => ({ target, source }));
+}
+
 /** True when `p` is `dir` or inside it. */
 export function isInside(p: string, dir: string): boolean {
   const rel = path.relative(dir, p);
@@ -96,8 +125,10 @@ export function packageRoot(): string {
  */
 export function exposedFolders(
   pathVar: string,
-  hidden: readonly string[],
+  hiddenDirs: readonly string[],
 ): { source: string; target: string }[] {
+  // Every sandbox gets an empty /tmp and /var/tmp too: what lives there must be shown like the rest.
+  const hidden = [...hiddenDirs, ...PRIVATE_DIRS];
   const wanted = new Map<string, string>();
   const add = (target: string) => {
     const source = real(target);

@@ -13,6 +13,7 @@ import { spawnProcess } from "../../src/agents/spawn.js";
 import {
   bwrapArgs,
   probeSandbox,
+  programFolders,
   type SandboxSpec,
   sandboxPolicy,
   specFor,
@@ -121,6 +122,18 @@ describe("spawnProcess in the sandbox (real bwrap)", () => {
       sandbox: s.spec,
     });
     expect(r.spawnError).toMatchObject({ code: "ENOENT", what: "program" });
+  });
+});
+
+describe("what a sandbox shows of a program (pure)", () => {
+  it("shows a program that lives in a hidden folder or under /tmp by its node_modules, and nothing when visible", () => {
+    expect(programFolders("/tmp/ci/node_modules/.bin/claude", [])).toEqual([
+      { target: "/tmp/ci/node_modules", source: "/tmp/ci/node_modules" },
+    ]);
+    expect(programFolders("/home/ada/tools/agent.sh", ["/home/ada"])).toEqual([
+      { target: "/home/ada/tools", source: "/home/ada/tools" },
+    ]);
+    expect(programFolders("/usr/bin/git", ["/home/ada"])).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { packageRoot } from "../sandbox/index.js";
 import { prepareAttemptFiles, transcriptHeader } from "./attempt-files.js";
 import { agentEnvFor } from "./env.js";
 import { agentResult, resultFromSpawn } from "./outcome.js";
-import { spawnProcess } from "./spawn.js";
+import { type SpawnResult, spawnProcess } from "./spawn.js";
 import type { AgentRunRequest, AgentRunResult } from "./types.js";
 
 /** The line the child ends with when its outcome is not its exit code's. */
@@ -74,6 +74,11 @@ export async function runScriptContained(req: AgentRunRequest): Promise<AgentRun
         durationMs: spawned.durationMs,
       });
   }
+  return scriptResult(spawned, req);
+}
+
+/** How a script attempt ended, from how its play (in-process or as a child) ended. */
+export function scriptResult(spawned: SpawnResult, req: AgentRunRequest): AgentRunResult {
   return resultFromSpawn(spawned, {
     agentName: req.agentName,
     program: "script",

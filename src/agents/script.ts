@@ -11,8 +11,9 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { prepareAttemptFiles, transcriptHeader } from "./attempt-files.js";
-import { agentResult, resultFromSpawn } from "./outcome.js";
+import { agentResult } from "./outcome.js";
 import { OutputCapture } from "./output-capture.js";
+import { runScriptContained, scriptResult } from "./script-contained.js";
 import { type FleetScript, pickStep, readScript, SCRIPT_PRESETS, type ScriptStep } from "./script-format.js";
 import * as out from "./script-outputs.js";
 import type { SpawnResult } from "./spawn.js";
@@ -32,7 +33,7 @@ const exited = (code: number): Ending => ({
  * script is `blocked`.
  */
 export async function runScriptAgent(req: AgentRunRequest): Promise<AgentRunResult> {
-  if (req.sandbox) return (await import("./script-contained.js")).runScriptContained(req);
+  if (req.sandbox) return runScriptContained(req);
   await prepareAttemptFiles(req);
   return playScript(req, { stateDir: path.dirname(req.logFile) });
 }
@@ -57,14 +58,7 @@ export async function playScript(req: AgentRunRequest, opts: { stateDir: string 
     const tail = capture.tail();
     capture.close();
     const spawned: SpawnResult = { ...end, signal: null, spawnError: null, pgid: null, durationMs, tail };
-    return resultFromSpawn(spawned, {
-      agentName: req.agentName,
-      program: "script",
-      cwd: req.cwd,
-      timeoutMs: req.agent.timeout,
-      idleTimeoutMs: req.agent.idle_timeout,
-      signal: req.signal,
-    });
+    return scriptResult(spawned, req);
   };
 
   if (req.signal.aborted) return finish({ ...exited(0), exitCode: null, aborted: true });

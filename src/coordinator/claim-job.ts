@@ -9,6 +9,7 @@ import path from "node:path";
 import { commitFleet } from "../git/commit-fleet.js";
 import { type Action, phaseToRun } from "../lifecycle/decide.js";
 import { startRun } from "../lifecycle/run-transitions.js";
+import type { RemoteSession } from "../remote/remote-session.js";
 import { relativeToRoot, runtimePaths, taskPath } from "../store/paths.js";
 import type { Loaded } from "../store/read-file.js";
 import { readTask } from "../store/read-tasks.js";
@@ -64,7 +65,9 @@ export async function claimJob(
       const started = ctx.now();
       const last = lastRunNumbers(paths, record.id);
       const prev = readClaim(repo.commonDir, record.id);
-      const epoch = Math.max(prev?.epoch ?? 0, last.epoch) + 1;
+      const epoch = Math.max(prev?.epoch ?? 0, last.epoch, ctx.remote?.epochOf(record.id) ?? 0) + 1;
+      // With a remote, the claim is a compare-and-swap there: of several machines exactly one wins.
+      if (ctx.remote && !(await ctx.remote.claim(record.id, action.phase, epoch))) return null;
       const seq = last.seq + 1;
       const attempt = (record.attempts[action.phase] ?? 0) + 1;
       const log = runLog(repo.commonDir, record.id, seq, action.phase);
@@ -101,33 +104,36 @@ export async function claimJob(
     }
     // The `started` commit is audit, not state (the files and the claim are): it is made while the
     // agent starts, off the critical path. The landing waits for it, so commits stay in order; if it
-    // fails, the landing's commit carries these files too.
-    const startedCommit = withStateLock(repo.commonDir, () =>
-      commitFleet(repo, {
-        event: {
-          task: action.taskId,
-          phase: action.phase,
-          event: "started",
-          title: claimed.title,
-          agent: agentLabel(action.agent, agent?.record.runner, agent?.record.model),
-          run: claimed.seq,
-          epoch: claimed.epoch,
-        },
-        paths: [relativeToRoot(paths.root, taskPath(paths, action.taskId)), runRel(paths, claimed.run)],
-        mayDelete: [],
-      }),
-    ).then(
-      () => {},
-      (err: unknown) =>
-        ctx.emit({
-          at: ctx.now(),
-          task: action.taskId,
-          phase: action.phase,
-          agent: action.agent,
-          event: "error",
-          detail: `could not commit the start: ${(err as Error).message}`,
-        }),
-    );
+    // fails, the landing's commit carries these files too. With a remote there is none: the claim
+    // ref says who runs what, and the landing's commit carries these files.
+    const startedCommit = ctx.remote
+      ? Promise.resolve()
+      : withStateLock(repo.commonDir, () =>
+          commitFleet(repo, {
+            event: {
+              task: action.taskId,
+              phase: action.phase,
+              event: "started",
+              title: claimed.title,
+              agent: agentLabel(action.agent, agent?.record.runner, agent?.record.model),
+              run: claimed.seq,
+              epoch: claimed.epoch,
+            },
+            paths: [relativeToRoot(paths.root, taskPath(paths, action.taskId)), runRel(paths, claimed.run)],
+            mayDelete: [],
+          }),
+        ).then(
+          () => {},
+          (err: unknown) =>
+            ctx.emit({
+              at: ctx.now(),
+              task: action.taskId,
+              phase: action.phase,
+              agent: action.agent,
+              event: "error",
+              detail: `could not commit the start: ${(err as Error).message}`,
+            }),
+        );
     // The work area may sit in a shared temp dir: only this user may look inside.
     mkdirSync(runtimePaths(repo.commonDir).work, { recursive: true, mode: 0o700 });
     const outputDir = path.join(outputsDir(repo.commonDir), `${action.taskId}-${claimed.epoch}`);
@@ -136,9 +142,70 @@ export async function claimJob(
     mkdirSync(path.dirname(claimed.log.abs), { recursive: true });
     mkdirSync(promptsDir(repo.commonDir), { recursive: true });
     const promptFile = path.join(promptsDir(repo.commonDir), `${action.taskId}-${claimed.epoch}.md`);
-    return { action, agent, lock, outputDir, promptFile, startedCommit, ...claimed };
+    const held = ctx.remote
+      ? renewing(ctx.remote, action.taskId, lock, (detail) =>
+          ctx.emit({
+            at: ctx.now(),
+            task: action.taskId,
+            phase: action.phase,
+            agent: action.agent,
+            event: "error",
+            detail,
+          }),
+        )
+      : lock;
+    return { action, agent, lock: held, outputDir, promptFile, startedCommit, ...claimed };
   } catch (err) {
     await lock.release().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * `lock` plus the remote claim's lease, renewed every third of the lease: `compromised` also aborts
+ * when a renewal finds the claim is no longer ours on the remote, or when renewals fail until the
+ * lease has run out (another machine may take the task over from then on). Release stops renewing.
+ */
+function renewing(
+  remote: RemoteSession,
+  id: string,
+  lock: TaskLock,
+  report: (detail: string) => void,
+): TaskLock {
+  const controller = new AbortController();
+  const lost = (why: string) => {
+    if (!controller.signal.aborted) controller.abort(new Error(why));
+  };
+  lock.compromised.addEventListener("abort", () => lost("the claim's local lock was lost"), { once: true });
+  const every = Math.max(200, Math.floor(remote.opts.leaseMs / 3));
+  let renewedAt = Date.now();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    remote
+      .renew(id)
+      .then(
+        (ok) => {
+          if (ok) renewedAt = Date.now();
+          else lost("the claim on the remote was taken over or released");
+        },
+        (err: unknown) => {
+          report(`could not renew the claim's lease: ${(err as Error).message}`);
+          if (Date.now() - renewedAt >= remote.opts.leaseMs)
+            lost("the claim's lease ran out while the remote was unreachable");
+        },
+      )
+      .finally(() => {
+        busy = false;
+      });
+  }, every);
+  timer.unref();
+  return {
+    compromised: controller.signal,
+    release: async () => {
+      clearInterval(timer);
+      await lock.release();
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { setLogCap } from "../agents/output-capture.js";
 import type { Runner } from "../agents/types.js";
 import type { Repo } from "../git/repo.js";
 import { type Action, decide, type Waiting } from "../lifecycle/decide.js";
+import { RemoteSession } from "../remote/remote-session.js";
 import { fleetPaths, taskPath } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
 import { readConfig } from "../store/read-records.js";
@@ -73,6 +74,8 @@ export class Coordinator {
   private ended: Array<() => void> = [];
   private reported = new Set<string>();
   private lastConfig: Config | null = null;
+  private remoteTip: string | null = null;
+  private remoteProblem: string | null = null;
 
   constructor(private readonly opts: CoordinatorOptions) {
     const paths = fleetPaths(opts.repo.root);
@@ -113,6 +116,7 @@ export class Coordinator {
       this.scanned = true;
     } else if (opts.files) this.index.refresh(opts.files);
     const problems: Problem[] = [];
+    const online = await this.syncRemote();
     await this.followBase();
     // Only the name of the base branch comes from the work tree; what judges comes from its tip.
     const defs = await this.definitions.current(readConfig(this.ctx.paths).base);
@@ -138,6 +142,7 @@ export class Coordinator {
       // A hand-dropped idea starts only once its frontmatter is filled in and committed (`created`).
       tasks,
       running: new Set(this.jobs.keys()),
+      elsewhere: this.ctx.remote?.heldElsewhere(),
       config,
       approvedPlans: { has: (id) => this.approvals.isApproved(id) },
       executors: new Set(Object.keys(this.executors) as WorkPhase[]),
@@ -147,7 +152,7 @@ export class Coordinator {
     this.reportProblems(problems);
     const configBroken = problems.some((p) => p.file.endsWith("config.md"));
     const started: Action[] = [];
-    for (const action of configBroken ? [] : decision.start) {
+    for (const action of configBroken || !online ? [] : decision.start) {
       if (!this.claiming) break;
       if (await this.launch(action, defs)) started.push(action);
     }
@@ -218,6 +223,55 @@ export class Coordinator {
     }
     if (Number.isFinite(next))
       this.wakeTimer = setTimeout(() => this.opts.onWake?.(), next - now + 10).unref();
+  }
+
+  /**
+   * With `remote:` set in config.md: fetches the remote, publishes this clone's fleet commits and
+   * brings the local base along (src/remote). @returns false when the remote could not be synced —
+   * then nothing new is claimed this round (a claim needs the remote), and the problem is reported once.
+   */
+  private async syncRemote(): Promise<boolean> {
+    const config = readConfig(this.ctx.paths);
+    if (!config.remote) {
+      this.ctx.remote = null;
+      return true;
+    }
+    const current = this.ctx.remote;
+    if (
+      !current ||
+      current.opts.remote !== config.remote ||
+      current.opts.base !== config.base ||
+      current.opts.leaseMs !== config.lease
+    )
+      this.ctx.remote = new RemoteSession(this.ctx.repo, {
+        remote: config.remote,
+        base: config.base,
+        leaseMs: config.lease,
+        now: this.ctx.now,
+      });
+    const remote = this.ctx.remote as RemoteSession;
+    try {
+      const published = await remote.sync();
+      for (const f of published.fenced)
+        this.emit(
+          f.task,
+          null,
+          "lost-claim",
+          `the remote refused epoch ${f.epoch}'s result: another claim took the task`,
+        );
+      if (published.tip !== this.remoteTip) {
+        this.remoteTip = published.tip;
+        this.index.scan();
+      }
+      this.remoteProblem = null;
+      return true;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (message !== this.remoteProblem)
+        this.emit(null, null, "problem", `remote ${config.remote}: ${message}`);
+      this.remoteProblem = message;
+      return false;
+    }
   }
 
   /** Brings the person's work tree along to a base a ship moved while an `index.lock` was in the way. */

@@ -7,10 +7,12 @@
  * Executors never write `.fleet/` themselves. The research, plan and implement executors live in
  * `./phases/`; the ship executor belongs to the gates (`executors.ts` registers them).
  */
+
 import type { Runner } from "../agents/types.js";
 import type { Repo } from "../git/repo.js";
 import type { Action } from "../lifecycle/decide.js";
 import type { RunEnd } from "../lifecycle/run-transitions.js";
+import type { RemoteSession } from "../remote/remote-session.js";
 import type { FleetPaths } from "../store/paths.js";
 import type { Loaded } from "../store/read-file.js";
 import type { Agent, RunnerName } from "../store/schemas/agent.js";
@@ -61,6 +63,8 @@ export interface Job {
   /** The phase's agent definition, or null for a phase without one (ship). */
   agent: Loaded<Agent> | null;
   epoch: number;
+  /** The link to the remote when config.md sets `remote:`. */
+  remote?: RemoteSession | null;
   /** Run sequence number: this run's record is `runs/<id>/<seq>-<phase>.md`. */
   seq: number;
   /** 1-based attempt number in this phase. */

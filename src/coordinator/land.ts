@@ -10,9 +10,12 @@
 import { backoffAfter } from "../agents/failure-class.js";
 import { takeLogStats } from "../agents/output-capture.js";
 import { makeRedactor, secretValues } from "../agents/redact.js";
+import { FleetError } from "../errors.js";
 import { commitFleet } from "../git/commit-fleet.js";
+import { GitError } from "../git/run-git.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
 import { describeSecretHits, findSecrets } from "../lifecycle/secret-scan.js";
+import { pushTaskBranch } from "../remote/transport.js";
 import { stringifyFrontmatter } from "../store/frontmatter.js";
 import { relativeToRoot, taskPath } from "../store/paths.js";
 import { readRuns } from "../store/read-records.js";
@@ -175,6 +178,10 @@ export async function landJob(
     };
     await writeJournal(repo.commonDir, journal);
     const commit = await applyJournal(repo, journal);
+    if (job.remote && commit) {
+      const refused = await publishLanding(job, commit, landing.headCommit ?? null);
+      if (refused) return refused;
+    }
     const claim = readClaim(repo.commonDir, job.task.id);
     if (claim) {
       // Try-laters in a row wait longer each time (1 min, 2, 4 … 1 h), never less than the agent asked.
@@ -199,4 +206,30 @@ export async function landJob(
       commit,
     };
   });
+}
+
+/**
+ * With a remote: pushes the landing's commit together with the claim's release (publish.ts). The
+ * remote refuses it when another machine took the task over (the claim ref moved past this epoch):
+ * the commit is then dropped here too and the run counts as `lost-claim`. When the remote does not
+ * answer, the commit stays local and the daemon's next sync pushes it — still only under this epoch's
+ * claim, so a takeover meanwhile refuses it just the same.
+ * @returns the refused landing, or null when it reached the remote (or will be tried again by sync).
+ */
+async function publishLanding(job: Job, commit: string, head: string | null): Promise<Landed | null> {
+  const remote = job.remote;
+  if (!remote) return null;
+  try {
+    // Implement's result must be where a ship on another machine can find it.
+    if (job.phase === "implement" && head)
+      await pushTaskBranch(job.repo.root, remote.opts.remote, job.task.id, head);
+    const published = await remote.publish();
+    if (!published.fenced.some((f) => f.commit === commit)) return null;
+  } catch (err) {
+    if (err instanceof FleetError || err instanceof GitError) return null;
+    throw err;
+  }
+  const claim = readClaim(job.repo.commonDir, job.task.id);
+  if (claim?.epoch === job.epoch) await writeClaim(job.repo.commonDir, { ...claim, active: false });
+  return { landed: false, outcome: "lost-claim", event: "lost-claim", state: null, commit: null };
 }

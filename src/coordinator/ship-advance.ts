@@ -148,66 +148,76 @@ export async function advanceBase(
   repo: Repo,
   opts: { base: string; from: string; to: string; reason: string },
 ): Promise<AdvanceResult> {
+  return withCommitLock(repo, () => advanceBaseLocked(repo, opts));
+}
+
+/** Runs `fn` holding the clone's commit lock (the one `commitFleet` takes), waiting up to 60 s for it. */
+export function withCommitLock<T>(repo: Repo, fn: () => Promise<T>): Promise<T> {
   const lock = path.join(runtimePaths(repo.commonDir).locks, "commit");
-  return withFileLock(
-    lock,
-    async () => {
-      const pending = await finishFollow(repo, { wait: false });
-      if (pending?.kind === "pending")
-        return { kind: "index-locked", worktree: pending.worktree, lock: pending.lock };
-      const ref = `refs/heads/${opts.base}`;
-      const now = await gitText(["rev-parse", "--verify", "-q", ref], { cwd: repo.root, okCodes: [1] });
-      if (now !== opts.from) return { kind: "moved", now };
-      const [worktree] = await worktreesOnBranch(repo, opts.base);
-      if (worktree) {
-        const lock = await worktreeIndexLock(worktree);
-        if (!(await indexLockGone(lock))) return { kind: "index-locked", worktree, lock };
-      }
-      const { kept, deleted } = await diffPaths(repo.root, opts.from, opts.to);
-      if (worktree) {
-        const blocking = await pathsInTheWay(worktree, kept, deleted);
-        if (blocking.length > 0) return { kind: "dirty", worktree, paths: blocking };
-      }
-      if (worktree)
-        await writeFollowJournal(repo, {
-          worktree,
-          base: opts.base,
-          from: opts.from,
-          to: opts.to,
-          kept,
-          deleted,
-        });
-      try {
-        await git(["update-ref", "-m", opts.reason, ref, opts.to, opts.from], { cwd: repo.root });
-      } catch (err) {
-        clearFollowJournal(repo);
-        if (err instanceof GitError) {
-          const moved = await gitText(["rev-parse", "--verify", "-q", ref], { cwd: repo.root, okCodes: [1] });
-          if (moved !== opts.from) return { kind: "moved", now: moved };
-        }
-        throw err;
-      }
-      failpoint("after-base-moved");
-      if (worktree) {
-        try {
-          await followInWorktree(worktree, opts.to, kept, deleted);
-          clearFollowJournal(repo);
-        } catch (err) {
-          // The ship landed; an index.lock that appeared just now leaves the follow pending (journal kept).
-          if (err instanceof GitError && /index\.lock/.test(err.stderr))
-            return { kind: "advanced", worktree };
-          throw new FleetError(
-            "git",
-            `${opts.base} now holds ${opts.to.slice(0, 12)}, but updating the work tree at ${worktree} failed: ${(err as Error).message}`,
-            {
-              cause: err,
-              hint: `There, \`git checkout ${opts.base} -- <paths>\` brings the changed files in line.`,
-            },
-          );
-        }
-      }
-      return { kind: "advanced", worktree: worktree ?? null };
-    },
-    { waitMs: 60_000, what: "another fleet process committing" },
-  );
+  return withFileLock(lock, fn, { waitMs: 60_000, what: "another fleet process committing" });
+}
+
+/**
+ * {@link advanceBase} for a caller that already holds the commit lock ({@link withCommitLock}).
+ * `to` need not descend from `from` (the remote engine moves a base to a replayed tip): only the
+ * paths that differ are brought along.
+ */
+export async function advanceBaseLocked(
+  repo: Repo,
+  opts: { base: string; from: string; to: string; reason: string },
+): Promise<AdvanceResult> {
+  const pending = await finishFollow(repo, { wait: false });
+  if (pending?.kind === "pending")
+    return { kind: "index-locked", worktree: pending.worktree, lock: pending.lock };
+  const ref = `refs/heads/${opts.base}`;
+  const now = await gitText(["rev-parse", "--verify", "-q", ref], { cwd: repo.root, okCodes: [1] });
+  if (now !== opts.from) return { kind: "moved", now };
+  const [worktree] = await worktreesOnBranch(repo, opts.base);
+  if (worktree) {
+    const lock = await worktreeIndexLock(worktree);
+    if (!(await indexLockGone(lock))) return { kind: "index-locked", worktree, lock };
+  }
+  const { kept, deleted } = await diffPaths(repo.root, opts.from, opts.to);
+  if (worktree) {
+    const blocking = await pathsInTheWay(worktree, kept, deleted);
+    if (blocking.length > 0) return { kind: "dirty", worktree, paths: blocking };
+  }
+  if (worktree)
+    await writeFollowJournal(repo, {
+      worktree,
+      base: opts.base,
+      from: opts.from,
+      to: opts.to,
+      kept,
+      deleted,
+    });
+  try {
+    await git(["update-ref", "-m", opts.reason, ref, opts.to, opts.from], { cwd: repo.root });
+  } catch (err) {
+    clearFollowJournal(repo);
+    if (err instanceof GitError) {
+      const moved = await gitText(["rev-parse", "--verify", "-q", ref], { cwd: repo.root, okCodes: [1] });
+      if (moved !== opts.from) return { kind: "moved", now: moved };
+    }
+    throw err;
+  }
+  failpoint("after-base-moved");
+  if (worktree) {
+    try {
+      await followInWorktree(worktree, opts.to, kept, deleted);
+      clearFollowJournal(repo);
+    } catch (err) {
+      // The ship landed; an index.lock that appeared just now leaves the follow pending (journal kept).
+      if (err instanceof GitError && /index\.lock/.test(err.stderr)) return { kind: "advanced", worktree };
+      throw new FleetError(
+        "git",
+        `${opts.base} now holds ${opts.to.slice(0, 12)}, but updating the work tree at ${worktree} failed: ${(err as Error).message}`,
+        {
+          cause: err,
+          hint: `There, \`git checkout ${opts.base} -- <paths>\` brings the changed files in line.`,
+        },
+      );
+    }
+  }
+  return { kind: "advanced", worktree: worktree ?? null };
 }

@@ -19,6 +19,7 @@ import type { Repo } from "../git/repo.js";
 import { gitText } from "../git/run-git.js";
 import { formatCommitMessage } from "../git/trailers.js";
 import { addCosts, zeroCost } from "../lifecycle/cost.js";
+import type { RemoteSession } from "../remote/remote-session.js";
 import { assertValidId } from "../store/ids.js";
 import { runtimePaths } from "../store/paths.js";
 import type { Cost } from "../store/schemas/common.js";
@@ -58,6 +59,8 @@ export interface ShipInput {
   parentEnv: NodeJS.ProcessEnv;
   signal?: AbortSignal | undefined;
   onSpawn?: ((pgid: number) => void) | undefined;
+  /** With `remote:` set: the base advances on the remote, under this job's claim (src/remote). */
+  remote?: RemoteSession | null | undefined;
   /** Progress lines for the daemon's log ("gating", "base moved, rebasing"). */
   note?: (detail: string) => void;
 }
@@ -158,12 +161,15 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
     await cleanUpShipped(repo, task.id);
     return { kind: "shipped", commit: already, gates: [], rounds: 0 };
   }
-  let tip = await refOf(repo, `refs/heads/${branch}`);
-  if (!tip) return { kind: "blocked", reason: `branch ${branch} does not exist: nothing to ship`, gates: [] };
+  const branchTip = await refOf(repo, `refs/heads/${branch}`);
+  if (!branchTip)
+    return { kind: "blocked", reason: `branch ${branch} does not exist: nothing to ship`, gates: [] };
+  let tip: string = branchTip;
   const moved = await movedSinceGates(repo, branch, tip, input.judged);
   if (moved) return moved;
-  let baseTip = await refOf(repo, `refs/heads/${base}`);
-  if (!baseTip) return { kind: "blocked", reason: `the base branch ${base} does not exist`, gates: [] };
+  const firstTip = await refOf(repo, `refs/heads/${base}`);
+  if (!firstTip) return { kind: "blocked", reason: `the base branch ${base} does not exist`, gates: [] };
+  let baseTip: string = firstTip;
   const [worktree = null] = await worktreesOnBranch(repo, branch);
   let gates: GateResult[] = [];
 
@@ -250,12 +256,16 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
 
     await moveBranch(repo, branch, tip, squash.commit, worktree);
     tip = squash.commit;
-    const advanced = await advanceBase(repo, {
-      base,
-      from: baseTip,
-      to: squash.commit,
-      reason: `fleet: ship ${task.id}`,
-    });
+    const reason = `fleet: ship ${task.id}`;
+    const advanced = input.remote
+      ? await input.remote.pushShip(task.id, baseTip, squash.commit, reason)
+      : await advanceBase(repo, { base, from: baseTip, to: squash.commit, reason });
+    if (advanced.kind === "fenced")
+      return {
+        kind: "interrupted",
+        reason: "another machine took the task over (its claim on the remote is newer)",
+        gates,
+      };
     if (advanced.kind === "advanced") {
       await cleanUpShipped(repo, task.id);
       forgetGatePass(repo, task.id);

@@ -6,6 +6,7 @@
  * implement has used `max_attempts`); a person's work in the way, or a rate-limited reviewer → try again
  * later, not an attempt. The run's cost is what the ship gates' reviewer spent.
  */
+import { fetchTaskBranch } from "../remote/transport.js";
 import { readPlan, readRuns } from "../store/read-records.js";
 import { nowTimestamp } from "../store/schemas/common.js";
 import { approvalProblem, gatesOf, reviewerFor } from "./implement-gates.js";
@@ -114,6 +115,9 @@ function shipEndLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
 export async function runShip(job: Job): Promise<Landing> {
   const plan = readPlan(job.paths, job.task.id);
   const implemented = lastImplemented(job);
+  // The implement run may have been made on another machine: its branch is on the remote.
+  if (job.remote && implemented.head)
+    await fetchTaskBranch(job.repo.root, job.remote.opts.remote, job.task.id, implemented.head);
   const outcome = await shipTask({
     repo: job.repo,
     config: job.config,
@@ -125,6 +129,7 @@ export async function runShip(job: Job): Promise<Landing> {
     shipApproved: hasShipApproval(plan?.record ?? null, implemented.finished),
     agentGate: reviewerFor(job),
     parentEnv: job.env,
+    remote: job.remote ?? null,
     signal: job.signal,
     onSpawn: (pgid) => job.onSpawn(pgid),
     note: (detail) => job.emit({ event: "shipping", detail }),

@@ -28,6 +28,11 @@ export interface DecideInput {
   tasks: readonly Task[];
   /** Ids of tasks holding a live claim, in any phase: they count against `concurrency` and `touches`. */
   running: ReadonlySet<string>;
+  /**
+   * Ids of tasks another machine holds a claim on (remote mode): never started here, and their
+   * `touches` count, but not against this daemon's `concurrency`.
+   */
+  elsewhere?: ReadonlySet<string>;
   config: Pick<Config, "concurrency" | "agents" | "review">;
   /**
    * Tasks whose plan carries a current approval (needed for implement under `review.plan: person`).
@@ -109,13 +114,20 @@ export function unmetDependency(task: Task, byId: ReadonlyMap<string, Task>): st
 export function decide(input: DecideInput): Decision {
   const byId = new Map(input.tasks.map((t) => [t.id, t]));
   const occupied: Task[] = [];
-  for (const id of input.running) {
+  const elsewhere = input.elsewhere ?? new Set<string>();
+  for (const id of [...input.running, ...elsewhere]) {
     const t = byId.get(id);
     if (t) occupied.push(t);
   }
   let slots = input.config.concurrency - input.running.size;
   const candidates = input.tasks
-    .filter((t) => t.status === "ready" && !input.running.has(t.id) && phaseToRun(t.phase) !== null)
+    .filter(
+      (t) =>
+        t.status === "ready" &&
+        !input.running.has(t.id) &&
+        !elsewhere.has(t.id) &&
+        phaseToRun(t.phase) !== null,
+    )
     .sort(compareTasks);
   const start: Action[] = [];
   const waiting: Waiting[] = [];

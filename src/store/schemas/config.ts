@@ -35,6 +35,18 @@ export const configSchema = z.strictObject({
   max_attempts: z.number().int().min(1).max(100).default(3),
   /** Level-triggered reconcile interval, in ms. */
   rescan: durationSchema.default(30_000),
+  /**
+   * A git remote's name (`git remote`): the base branch and all fleet state live there, claims are
+   * refs on it, and every machine's daemon works on its own clone (README "The remote"). null: this
+   * clone only.
+   */
+  remote: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "a remote name such as origin")
+    .nullable()
+    .default(null),
+  /** How long a claim on the remote holds without renewal, in ms; it is renewed every third of that. */
+  lease: durationSchema.default(60_000),
   /** Run once in every fresh checkout the fleet makes (a shell command line: the owner's own config). */
   setup: z.string().nullable().default(null),
   agents: z

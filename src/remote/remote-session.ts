@@ -1,0 +1,212 @@
+/**
+ * One daemon's (or one command's) link to the remote: what it last saw there, the claims it holds,
+ * and the three things it does — sync (fetch, then publish and follow), claim (a compare-and-swap
+ * push of a claim ref), renew (the same, extending the lease). The remote engine's public entry point;
+ * README "The remote" documents the ref layout as a v1 contract.
+ *
+ * Clocks: a lease is an absolute time written by its holder and judged by the others' clocks, so the
+ * lease must be much longer than the machines' clock skew (NTP keeps it to milliseconds; the default
+ * lease is 60 s). Correctness never rests on the clock: a holder whose lease ran out and whose claim
+ * was taken over finds its landing refused by the remote (the claim ref moved under the push's lease).
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { type AdvanceResult, advanceBaseLocked, withCommitLock } from "../coordinator/ship-advance.js";
+import type { Repo } from "../git/repo.js";
+import { gitText } from "../git/run-git.js";
+import { isHeld, type RemoteClaim, readClaimRefs, type SeenClaim, writeClaimCommit } from "./claim-record.js";
+import { type Published, publishLocked } from "./publish.js";
+import { claimRef, fetchState, pushAtomic, readRemoteRefs, SEEN } from "./transport.js";
+
+/** Where the remote is and how long claims last. */
+export interface RemoteOptions {
+  /** The git remote's name (config.md `remote:`). */
+  remote: string;
+  /** The base branch (config.md `base:`). */
+  base: string;
+  /** config.md `lease:`, ms. */
+  leaseMs: number;
+  now?: () => Date;
+}
+
+/** A daemon's link to the remote. */
+export class RemoteSession {
+  /** Who this process is on the remote: `<host>:<pid>:<random>`, distinct for every daemon start. */
+  readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private seen = new Map<string, SeenClaim>();
+  private readonly now: () => Date;
+
+  constructor(
+    readonly repo: Repo,
+    readonly opts: RemoteOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /**
+   * Fetches the remote base and claims, then publishes this clone's unpublished fleet commits and
+   * brings the local base along (publish.ts). Holds the commit lock throughout.
+   * @throws RemoteUnreachable, ReplayConflict, FleetError, GitError (see publishLocked).
+   */
+  sync(): Promise<Published> {
+    return withCommitLock(this.repo, async () => {
+      await fetchState(this.repo.root, this.opts.remote, this.opts.base);
+      await this.reload();
+      return publishLocked(this.context());
+    });
+  }
+
+  /** Publishes without fetching first (after a local commit); a refused push fetches by itself. */
+  publish(): Promise<Published> {
+    return withCommitLock(this.repo, async () => {
+      if (this.seen.size === 0) await this.reload();
+      return publishLocked(this.context());
+    });
+  }
+
+  /** Tasks another holder has claimed on the remote, with a lease still running (as last fetched). */
+  heldElsewhere(): Set<string> {
+    const now = this.now().getTime();
+    const out = new Set<string>();
+    for (const [id, seen] of this.seen)
+      if (isHeld(seen, now) && seen.claim?.holder !== this.holder) out.add(id);
+    return out;
+  }
+
+  /** The highest epoch the remote has seen for task `id` (0 when never claimed there). */
+  epochOf(id: string): number {
+    return this.seen.get(id)?.claim?.epoch ?? 0;
+  }
+
+  /** The claim this session holds on task `id`, as last pushed, or null. */
+  held(id: string): RemoteClaim | null {
+    const c = this.seen.get(id)?.claim;
+    return c?.active && c.holder === this.holder ? c : null;
+  }
+
+  /**
+   * Claims task `id` on the remote for `phase` at `epoch` (larger than {@link epochOf}): one push that
+   * succeeds only if the claim ref is still what the last fetch saw. Of several machines claiming at
+   * once exactly one wins. @returns true when this session now holds the claim.
+   * @throws RemoteUnreachable when the remote does not answer.
+   */
+  async claim(id: string, phase: string, epoch: number): Promise<boolean> {
+    const seen = this.seen.get(id);
+    if (isHeld(seen, this.now().getTime()) && seen?.claim?.holder !== this.holder) return false;
+    return this.swap(id, seen?.sha ?? null, {
+      task: id,
+      epoch,
+      holder: this.holder,
+      phase,
+      active: true,
+      expires: "",
+    });
+  }
+
+  /**
+   * Extends the lease of this session's claim on task `id`. @returns false when the claim is no
+   * longer ours on the remote (taken over, released): the run must stop.
+   */
+  async renew(id: string): Promise<boolean> {
+    const seen = this.seen.get(id);
+    const claim = this.held(id);
+    if (!seen || !claim) return false;
+    return this.swap(id, seen.sha, claim);
+  }
+
+  /** Releases this session's claim on task `id` without landing anything (a run that ended with nothing to land). */
+  async release(id: string): Promise<boolean> {
+    const seen = this.seen.get(id);
+    const claim = this.held(id);
+    if (!seen || !claim) return false;
+    return this.swap(id, seen.sha, { ...claim, active: false, phase: null });
+  }
+
+  /**
+   * Ships `commit` (a squashed, gated change whose parent is `from`) to the remote base: one atomic
+   * push of the base, leased on `from`, and a renewal of this session's claim on task `id`, leased on
+   * the claim as last pushed — so a holder fenced off cannot ship. First this clone's own fleet
+   * commits are published, so the base the change was gated on is the remote's. Then the local base
+   * follows (ship-advance.ts).
+   * @returns `moved` (rebase onto `now` and gate again), `fenced` (the claim is another's now), or
+   *   what the local advance gave.
+   * @throws RemoteUnreachable, FleetError, GitError.
+   */
+  pushShip(
+    id: string,
+    from: string,
+    commit: string,
+    reason: string,
+  ): Promise<AdvanceResult | { kind: "fenced" }> {
+    return withCommitLock(this.repo, async () => {
+      const { tip } = await publishLocked(this.context());
+      if (tip !== from) return { kind: "moved", now: tip };
+      const seen = this.seen.get(id);
+      const claim = this.held(id);
+      if (!seen || !claim) return { kind: "fenced" };
+      const renewed: RemoteClaim = {
+        ...claim,
+        expires: new Date(this.now().getTime() + this.opts.leaseMs).toISOString(),
+      };
+      const sha = await writeClaimCommit(this.repo.root, renewed, seen.sha);
+      const baseRef = `refs/heads/${this.opts.base}`;
+      const updates = [
+        { ref: baseRef, value: commit, expect: from },
+        { ref: claimRef(id), value: sha, expect: seen.sha },
+      ];
+      const result = await pushAtomic(this.repo.root, this.opts.remote, updates);
+      let landed = result.kind === "pushed";
+      if (result.kind === "unknown") {
+        const truth = await readRemoteRefs(
+          this.repo.root,
+          this.opts.remote,
+          updates.map((u) => u.ref),
+        );
+        landed = updates.every((u) => truth.get(u.ref) === u.value);
+      }
+      if (!landed) {
+        await fetchState(this.repo.root, this.opts.remote, this.opts.base);
+        await this.reload();
+        if (this.held(id)?.epoch !== claim.epoch) return { kind: "fenced" };
+        const now = await publishLocked(this.context());
+        return { kind: "moved", now: now.tip };
+      }
+      this.seen.set(id, { sha, claim: renewed });
+      await gitText(["update-ref", SEEN.base(this.opts.remote, this.opts.base), commit], {
+        cwd: this.repo.root,
+      });
+      return advanceBaseLocked(this.repo, { base: this.opts.base, from, to: commit, reason });
+    });
+  }
+
+  private async swap(id: string, expect: string | null, claim: RemoteClaim): Promise<boolean> {
+    const next: RemoteClaim = claim.active
+      ? { ...claim, expires: new Date(this.now().getTime() + this.opts.leaseMs).toISOString() }
+      : claim;
+    const sha = await writeClaimCommit(this.repo.root, next, expect);
+    const ref = claimRef(id);
+    const result = await pushAtomic(this.repo.root, this.opts.remote, [{ ref, value: sha, expect }]);
+    let won = result.kind === "pushed";
+    if (result.kind === "unknown")
+      won = (await readRemoteRefs(this.repo.root, this.opts.remote, [ref])).get(ref) === sha;
+    if (won) this.seen.set(id, { sha, claim: next });
+    return won;
+  }
+
+  private async reload(): Promise<void> {
+    this.seen = await readClaimRefs(this.repo.root, SEEN.claims(this.opts.remote));
+  }
+
+  private context() {
+    return {
+      repo: this.repo,
+      remote: this.opts.remote,
+      base: this.opts.base,
+      claims: () => this.seen,
+      reloadClaims: () => this.reload(),
+      pushedClaim: (id: string, sha: string, claim: RemoteClaim) => {
+        this.seen.set(id, { sha, claim });
+      },
+    };
+  }
+}

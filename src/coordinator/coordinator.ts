@@ -259,6 +259,13 @@ export class Coordinator {
           "lost-claim",
           `the remote refused epoch ${f.epoch}'s result: another claim took the task`,
         );
+      for (const sha of published.dropped)
+        this.emit(
+          null,
+          null,
+          "problem",
+          `remote ${config.remote}: local commit ${sha.slice(0, 12)} changed files the remote changed too; the remote's state won (kept as refs/fleet/dropped/${sha})`,
+        );
       if (published.tip !== this.remoteTip) {
         this.remoteTip = published.tip;
         this.index.scan();

@@ -7,12 +7,15 @@
  * this run's epoch: a daemon paused past its lease finds it settled by the new holder (recovery marks
  * it `interrupted`), and then writes and commits nothing at all.
  */
+
+import { rmSync } from "node:fs";
+import path from "node:path";
 import { backoffAfter } from "../agents/failure-class.js";
 import { takeLogStats } from "../agents/output-capture.js";
 import { makeRedactor, secretValues } from "../agents/redact.js";
 import { FleetError } from "../errors.js";
 import { commitFleet } from "../git/commit-fleet.js";
-import { GitError } from "../git/run-git.js";
+import { GitError, git } from "../git/run-git.js";
 import { addCost, settleRun } from "../lifecycle/run-transitions.js";
 import { describeSecretHits, findSecrets } from "../lifecycle/secret-scan.js";
 import { pushTaskBranch } from "../remote/transport.js";
@@ -139,6 +142,15 @@ export async function landJob(
       if (mine && (mine.outcome !== "running" || mine.epoch !== job.epoch))
         return { landed: false, outcome: "lost-claim", event: "lost-claim", state: null, commit: null };
       const run = { ...base, outcome: "lost-claim" as const, reason: why };
+      if (job.remote) {
+        // With a remote nothing of a run is committed before it lands: put the files its claim wrote
+        // back as the base has them, so the base can follow the remote (whoever holds the task now).
+        await forgetClaimFiles(job, runRel(paths, run));
+        const claim = readClaim(repo.commonDir, job.task.id);
+        if (claim && isEpochCurrent(repo.commonDir, job.task.id, job.epoch))
+          await writeClaim(repo.commonDir, { ...claim, active: false });
+        return { landed: false, outcome: "lost-claim", event: "lost-claim", state: null, commit: null };
+      }
       await writeRun(paths, run, landing.runBody ?? "");
       const commit = await commitFleet(repo, {
         event: { ...event, event: "lost-claim", body: why ?? "" },
@@ -232,4 +244,18 @@ async function publishLanding(job: Job, commit: string, head: string | null): Pr
   const claim = readClaim(job.repo.commonDir, job.task.id);
   if (claim?.epoch === job.epoch) await writeClaim(job.repo.commonDir, { ...claim, active: false });
   return { landed: false, outcome: "lost-claim", event: "lost-claim", state: null, commit: null };
+}
+
+/** Restores the task file to the base's version and removes the run record `runFile` (never committed). */
+async function forgetClaimFiles(job: Job, runFile: string): Promise<void> {
+  const taskFile = relativeToRoot(job.paths.root, taskPath(job.paths, job.task.id));
+  await git(["restore", "--source=HEAD", "--worktree", "--", `:(literal)${taskFile}`], {
+    cwd: job.repo.root,
+    okCodes: [1],
+  });
+  const tracked = await git(["ls-files", "--error-unmatch", "--", `:(literal)${runFile}`], {
+    cwd: job.repo.root,
+    okCodes: [1],
+  });
+  if (tracked.exitCode !== 0) rmSync(path.join(job.repo.root, runFile), { force: true });
 }

@@ -10,7 +10,9 @@
  * Everything here is decided from git facts, so a crash at any point is finished by the next run: a
  * squash commit of this task already on the base branch means it shipped.
  */
+
 import path from "node:path";
+import { FleetError } from "../errors.js";
 import { changedPaths } from "../gates/refusals.js";
 import { type GateRunner, runGates } from "../gates/run-gates.js";
 import { removeClone } from "../git/clone.js";
@@ -257,9 +259,16 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
     await moveBranch(repo, branch, tip, squash.commit, worktree);
     tip = squash.commit;
     const reason = `fleet: ship ${task.id}`;
-    const advanced = input.remote
-      ? await input.remote.pushShip(task.id, baseTip, squash.commit, reason)
-      : await advanceBase(repo, { base, from: baseTip, to: squash.commit, reason });
+    let advanced: Awaited<ReturnType<RemoteSession["pushShip"]>>;
+    try {
+      advanced = input.remote
+        ? await input.remote.pushShip(task.id, baseTip, squash.commit, reason)
+        : await advanceBase(repo, { base, from: baseTip, to: squash.commit, reason });
+    } catch (err) {
+      // The remote did not answer or this clone cannot follow it yet: the change is gated; try later.
+      if (!input.remote || !(err instanceof FleetError)) throw err;
+      return { kind: "waiting", reason: `waiting for the remote: ${err.message}`, gates };
+    }
     if (advanced.kind === "fenced")
       return {
         kind: "interrupted",
@@ -269,7 +278,9 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
     if (advanced.kind === "advanced") {
       await cleanUpShipped(repo, task.id);
       forgetGatePass(repo, task.id);
-      return { kind: "shipped", commit: squash.commit, gates, rounds: round };
+      const carried = (advanced as { commit?: string }).commit;
+      const shipped = typeof carried === "string" ? carried : squash.commit;
+      return { kind: "shipped", commit: shipped, gates, rounds: round };
     }
     if (advanced.kind === "dirty") {
       const list = advanced.paths.join(", ");

@@ -26,7 +26,7 @@ import type { Repo } from "../git/repo.js";
 import { git, gitText } from "../git/run-git.js";
 import { parseTrailers } from "../git/trailers.js";
 import { type RemoteClaim, type SeenClaim, writeClaimCommit } from "./claim-record.js";
-import { replayOnto } from "./replay.js";
+import { ReplayConflict, replayOnto } from "./replay.js";
 import { claimRef, fetchState, pushAtomic, type RefUpdate, readRemoteRefs, SEEN } from "./transport.js";
 
 /** What publishing did. */
@@ -35,6 +35,8 @@ export interface Published {
   tip: string;
   /** Landings dropped because the remote's claim had moved past their epoch: task id → epoch. */
   fenced: Array<{ task: string; epoch: number; commit: string }>;
+  /** Local fleet commits that conflicted with the remote's and were dropped (the remote won). */
+  dropped: string[];
   /** Commits pushed this time. */
   pushed: number;
 }
@@ -96,6 +98,7 @@ export async function publishLocked(ctx: PublishContext): Promise<Published> {
   const baseRef = `refs/heads/${base}`;
   const seenRef = SEEN.base(remote, base);
   const fenced: Published["fenced"] = [];
+  const dropped: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const remoteTip = await rev(repo, seenRef);
     if (!remoteTip) throw new FleetError("git", `no fetched ${seenRef}: fetch ${remote} first`);
@@ -130,7 +133,7 @@ export async function publishLocked(ctx: PublishContext): Promise<Published> {
     else if (keep.length === ahead.length && (await isAncestor(repo, remoteTip, local))) {
       await checkFleetOnly(repo, keep);
       target = local;
-    } else target = await replayOnto(repo, keep, remoteTip);
+    } else target = await replayDropping(repo, keep, remoteTip, dropped);
     if (target !== remoteTip || releases.length > 0) {
       const updates = [
         ...(target !== remoteTip ? [{ ref: baseRef, value: target, expect: remoteTip }] : []),
@@ -156,7 +159,7 @@ export async function publishLocked(ctx: PublishContext): Promise<Published> {
       for (const r of released) ctx.pushedClaim(r.id, r.sha, r.claim);
     }
     if (target !== local) await follow(repo, base, local, target);
-    return { tip: target, fenced, pushed: keep.length };
+    return { tip: target, fenced, dropped, pushed: keep.length - dropped.length };
   }
   throw new FleetError("conflict", `${remote}/${base} kept moving: ${ROUNDS} pushes were refused in a row`, {
     hint: "The daemon tries again at its next rescan.",
@@ -166,6 +169,30 @@ export async function publishLocked(ctx: PublishContext): Promise<Published> {
 async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
   const out = await git(["merge-base", "--is-ancestor", a, b], { cwd: repo.root, okCodes: [1] });
   return out.exitCode === 0;
+}
+
+/**
+ * {@link replayOnto}, dropping each fleet commit that conflicts with the remote (the remote wins: its
+ * state is the shared one; the dropped commit is kept under `refs/fleet/dropped/<sha>` for audit and
+ * named in `dropped`). A commit outside `.fleet/` is never dropped: that error stands.
+ */
+async function replayDropping(
+  repo: Repo,
+  commits: string[],
+  onto: string,
+  dropped: string[],
+): Promise<string> {
+  let left = [...commits];
+  for (;;) {
+    try {
+      return await replayOnto(repo, left, onto);
+    } catch (err) {
+      if (!(err instanceof ReplayConflict) || err.outside) throw err;
+      await gitText(["update-ref", `refs/fleet/dropped/${err.commit}`, err.commit], { cwd: repo.root });
+      dropped.push(err.commit);
+      left = left.filter((c) => c !== err.commit);
+    }
+  }
 }
 
 /** Refuses to push a local commit that changes anything outside `.fleet/` (the person's own work). */

@@ -14,6 +14,7 @@ import { hostname } from "node:os";
 import { type AdvanceResult, advanceBaseLocked, withCommitLock } from "../coordinator/ship-advance.js";
 import type { Repo } from "../git/repo.js";
 import { gitText } from "../git/run-git.js";
+import { carryOverState } from "./carry-over-state.js";
 import { isHeld, type RemoteClaim, readClaimRefs, type SeenClaim, writeClaimCommit } from "./claim-record.js";
 import { type Published, publishLocked } from "./publish.js";
 import { claimRef, fetchState, pushAtomic, readRemoteRefs, SEEN } from "./transport.js";
@@ -35,6 +36,8 @@ export class RemoteSession {
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private seen = new Map<string, SeenClaim>();
   private readonly now: () => Date;
+  /** Serialises this session's remote steps: a fetch never overwrites what a claim push just learned. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly repo: Repo,
@@ -49,19 +52,29 @@ export class RemoteSession {
    * @throws RemoteUnreachable, ReplayConflict, FleetError, GitError (see publishLocked).
    */
   sync(): Promise<Published> {
-    return withCommitLock(this.repo, async () => {
-      await fetchState(this.repo.root, this.opts.remote, this.opts.base);
-      await this.reload();
-      return publishLocked(this.context());
-    });
+    return this.serial(() =>
+      withCommitLock(this.repo, async () => {
+        await fetchState(this.repo.root, this.opts.remote, this.opts.base);
+        await this.reload();
+        return publishLocked(this.context());
+      }),
+    );
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => {});
+    return next;
   }
 
   /** Publishes without fetching first (after a local commit); a refused push fetches by itself. */
   publish(): Promise<Published> {
-    return withCommitLock(this.repo, async () => {
-      if (this.seen.size === 0) await this.reload();
-      return publishLocked(this.context());
-    });
+    return this.serial(() =>
+      withCommitLock(this.repo, async () => {
+        if (this.seen.size === 0) await this.reload();
+        return publishLocked(this.context());
+      }),
+    );
   }
 
   /** Tasks another holder has claimed on the remote, with a lease still running (as last fetched). */
@@ -108,18 +121,22 @@ export class RemoteSession {
    * longer ours on the remote (taken over, released): the run must stop.
    */
   async renew(id: string): Promise<boolean> {
-    const seen = this.seen.get(id);
-    const claim = this.held(id);
-    if (!seen || !claim) return false;
-    return this.swap(id, seen.sha, claim);
+    return this.serial(async () => {
+      const seen = this.seen.get(id);
+      const claim = this.held(id);
+      if (!seen || !claim) return false;
+      return this.swap(id, seen.sha, claim);
+    });
   }
 
   /** Releases this session's claim on task `id` without landing anything (a run that ended with nothing to land). */
   async release(id: string): Promise<boolean> {
-    const seen = this.seen.get(id);
-    const claim = this.held(id);
-    if (!seen || !claim) return false;
-    return this.swap(id, seen.sha, { ...claim, active: false, phase: null });
+    return this.serial(async () => {
+      const seen = this.seen.get(id);
+      const claim = this.held(id);
+      if (!seen || !claim) return false;
+      return this.swap(id, seen.sha, { ...claim, active: false, phase: null });
+    });
   }
 
   /**

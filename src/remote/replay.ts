@@ -22,6 +22,8 @@ export class ReplayConflict extends FleetError {
     readonly commit: string,
     readonly paths: string[],
     why: string,
+    /** True when the commit changes files outside `.fleet/` (not fleet state: never dropped). */
+    readonly outside = false,
   ) {
     super("conflict", `cannot replay ${commit.slice(0, 12)} onto the remote's base: ${why}`, {
       hint: "Someone else changed the same files at the same time; fetch, look, and run the command again.",
@@ -100,6 +102,7 @@ export async function replayOnto(repo: Repo, commits: readonly string[], onto: s
         commit,
         outside.map((c) => c.path),
         "it changes files outside .fleet/ (a shipped change is gated again, not replayed)",
+        true,
       );
     const now = await entries(
       cwd,

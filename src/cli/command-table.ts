@@ -3,6 +3,8 @@
 /** A CLI command: one line of help and a lazy import of its module. */
 export interface CommandEntry {
   summary: string;
+  /** True for commands that commit fleet state: with a remote set, the CLI syncs right after. */
+  publishes?: true;
   load: () => Promise<{ run(argv: string[]): Promise<number>; usage: string }>;
 }
 
@@ -13,6 +15,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import("./commands/init.js"),
   },
   idea: {
+    publishes: true,
     summary: 'write down a new idea: fleet idea "<title>" [-m body]',
     load: () => import("./commands/idea.js"),
   },
@@ -25,6 +28,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import("./commands/show.js"),
   },
   edit: {
+    publishes: true,
     summary: "change a task's title, priority, depends_on, touches or body",
     load: () => import("./commands/edit.js"),
   },
@@ -32,19 +36,45 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "tasks whose title, body, research or plan mention every word",
     load: () => import("./commands/search.js"),
   },
-  ready: { summary: "mark an idea ready for research", load: () => import("./commands/ready.js") },
+  ready: {
+    publishes: true,
+    summary: "mark an idea ready for research",
+    load: () => import("./commands/ready.js"),
+  },
   approve: {
+    publishes: true,
     summary: "approve a plan (or a change held before ship)",
     load: () => import("./commands/approve.js"),
   },
   reject: {
+    publishes: true,
     summary: 'send a plan back to the planner: -m "why"',
     load: () => import("./commands/reject.js"),
   },
-  answer: { summary: "answer the question an agent asked", load: () => import("./commands/answer.js") },
-  drop: { summary: 'stop a task for good: -m "why"', load: () => import("./commands/drop.js") },
-  merge: { summary: "fold an idea into another: --into <id>", load: () => import("./commands/merge.js") },
-  retry: { summary: "give a failed task new attempts", load: () => import("./commands/retry.js") },
+  answer: {
+    publishes: true,
+    summary: "answer the question an agent asked",
+    load: () => import("./commands/answer.js"),
+  },
+  drop: {
+    publishes: true,
+    summary: 'stop a task for good: -m "why"',
+    load: () => import("./commands/drop.js"),
+  },
+  merge: {
+    publishes: true,
+    summary: "fold an idea into another: --into <id>",
+    load: () => import("./commands/merge.js"),
+  },
+  retry: {
+    publishes: true,
+    summary: "give a failed task new attempts",
+    load: () => import("./commands/retry.js"),
+  },
+  sync: {
+    summary: "with remote: set, push this clone's fleet commits and follow the remote's base",
+    load: () => import("./commands/sync.js"),
+  },
   board: {
     summary: "a live board in your browser, with approve/reject/answer buttons (127.0.0.1)",
     load: () => import("./commands/board.js"),

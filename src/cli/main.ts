@@ -90,7 +90,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    return await mod.run(rest);
+    const code = await mod.run(rest);
+    if (code === EXIT.ok && entry.publishes) {
+      // With `remote:` set, what this command committed goes to the remote now (src/remote).
+      const { syncAfterCommand } = await import("../remote/sync-clone.js");
+      const warning = await syncAfterCommand(process.cwd());
+      if (warning) process.stderr.write(`${warning}\n`);
+    }
+    return code;
   } catch (err) {
     if (err instanceof FleetError) {
       printError(err.message, err.hint);

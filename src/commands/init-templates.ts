@@ -39,7 +39,7 @@ function scalar(text: string): string {
 const list = (items: readonly string[]) => `[${items.map(scalar).join(", ")}]`;
 
 /** `.fleet/config.md` */
-export function configTemplate(facts: ProjectFacts): string {
+export function configTemplate(facts: ProjectFacts, remote: string | null = null): string {
   const gates = gatePlan(facts);
   return `---
 # gitfleet settings for this repository (checked by \`fleet doctor\`).
@@ -51,8 +51,14 @@ base: ${scalar(facts.base)}
 concurrency: 2
 # Attempts per phase before a task is marked failed (\`fleet retry <id>\` gives it new ones).
 max_attempts: 3
-# How often the watcher re-reads all of .fleet/, even when no file event came.
+# How often the watcher re-reads all of .fleet/, even when no file event came (and, with a remote,
+# fetches it).
 rescan: 30s
+# A git remote (\`git remote -v\`) whose base branch, fleet state and claims every machine shares;
+# each machine runs \`fleet watch\` on its own clone. null = this clone only.
+remote: ${remote ?? "null"}
+# How long a claim on the remote holds without renewal (renewed every third of it).
+lease: 60s
 # Runs once in every fresh checkout the fleet makes (gates run in clean checkouts). null = nothing.
 setup: ${facts.setup === null ? "null" : scalar(facts.setup)}
 

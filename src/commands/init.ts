@@ -25,6 +25,8 @@ export interface InitOptions {
   force?: boolean;
   /** Where agent CLIs and package managers are looked up (its PATH). Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** `--remote <name>`: config.md's `remote:` (the template's; an existing config.md is left to init-remote.ts). */
+  remote?: string | null;
 }
 
 /** What `fleet init` did. Paths are relative to the repository root. */
@@ -40,9 +42,9 @@ export interface InitResult {
 const KEEP_DIRS = ["queue", "plans", "acceptance", "research", "runs"] as const;
 
 /** Every file of a fresh `.fleet/`, by path relative to the `.fleet/` folder. */
-function templateFiles(facts: ProjectFacts): Map<string, string> {
+function templateFiles(facts: ProjectFacts, remote: string | null): Map<string, string> {
   const files = new Map<string, string>();
-  files.set("config.md", configTemplate(facts));
+  files.set("config.md", configTemplate(facts, remote));
   for (const name of DEFAULT_AGENTS) files.set(`agents/${name}.md`, agentTemplate(name, facts.runner));
   for (const script of facts.scripts) files.set(`gates/${script}.md`, commandGateTemplate(script, facts));
   files.set("gates/acceptance.md", acceptanceGateTemplate());
@@ -69,7 +71,7 @@ export async function init(opts: InitOptions): Promise<InitResult> {
   return withStateLock(repo.commonDir, async () => {
     const created: string[] = [];
     const kept: string[] = [];
-    for (const [rel, content] of templateFiles(facts)) {
+    for (const [rel, content] of templateFiles(facts, opts.remote ?? null)) {
       const abs = path.join(paths.fleet, rel);
       const shown = relativeToRoot(repo.root, abs);
       if (existsSync(abs)) {

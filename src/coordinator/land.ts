@@ -231,15 +231,27 @@ export async function landJob(
 async function publishLanding(job: Job, commit: string, head: string | null): Promise<Landed | null> {
   const remote = job.remote;
   if (!remote) return null;
-  try {
-    // Implement's result must be where a ship on another machine can find it.
-    if (job.phase === "implement" && head)
-      await pushTaskBranch(job.repo.root, remote.opts.remote, job.task.id, head);
-    const published = await remote.publish();
-    if (!published.fenced.some((f) => f.commit === commit)) return null;
-  } catch (err) {
-    if (err instanceof FleetError || err instanceof GitError) return null;
-    throw err;
+  // A landing not on the remote before the lease runs out is another machine's to redo: try hard.
+  const until = Date.now() + remote.opts.leaseMs / 2;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // Implement's result must be where a ship on another machine can find it.
+      if (job.phase === "implement" && head)
+        await pushTaskBranch(job.repo.root, remote.opts.remote, job.task.id, head);
+      const published = await remote.publish();
+      if (!published.fenced.some((f) => f.commit === commit)) return null;
+      break;
+    } catch (err) {
+      if (!(err instanceof FleetError || err instanceof GitError)) throw err;
+      if (Date.now() >= until) {
+        job.emit({
+          event: "error",
+          detail: `the result is committed here but not on the remote yet: ${err.message}`,
+        });
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1_000)));
+    }
   }
   const claim = readClaim(job.repo.commonDir, job.task.id);
   if (claim?.epoch === job.epoch) await writeClaim(job.repo.commonDir, { ...claim, active: false });

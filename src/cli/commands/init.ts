@@ -1,15 +1,19 @@
 /** `fleet init` — argv and printing; the work is in `src/commands/init.ts`. */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { doctor } from "../../commands/doctor.js";
 import { init } from "../../commands/init.js";
 import { gatePlan } from "../../commands/init-templates.js";
 import { mcpSnippets } from "../../commands/mcp-snippets.js";
+import { findRepoSync } from "../../git/repo.js";
+import { type RemoteSetUp, setUpRemote } from "../../remote/init-remote.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
 import { doctorLines } from "./doctor-report.js";
 import { shortCommit } from "./format.js";
 
-export const usage = `Usage: fleet init [--force] [--no-check] [--json]
+export const usage = `Usage: fleet init [--force] [--no-check] [--remote <name>] [--json]
 
 Creates .fleet/ in this repository and commits it (event: initialized; Fleet-Task and Fleet-Phase
 are "fleet" for store-wide events):
@@ -32,6 +36,10 @@ agents' CLIs and env. Exit 1 when that finds a problem (.fleet/ is committed eit
 Options:
   --force      .fleet/ exists already: add only the files that are missing, never overwrite
   --no-check   skip the closing \`fleet doctor --deep\`
+  --remote <name>
+               share this project through the git remote <name> (README "The remote"): config.md
+               gets remote: <name>, and the remote gets the base branch when it has none yet, else
+               this clone's fleet commits. Works on a project that has .fleet/ already.
   --json       print {root, facts, created, kept, commit, doctor}
 
 Example:
@@ -45,10 +53,26 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommand(
     "init",
     argv,
-    { force: { type: "boolean" }, "no-check": { type: "boolean" }, json: { type: "boolean" } },
+    {
+      force: { type: "boolean" },
+      "no-check": { type: "boolean" },
+      json: { type: "boolean" },
+      remote: { type: "string" },
+    },
     { min: 0, max: 0, names: "" },
   );
-  const result = await init({ cwd: process.cwd(), force: values.force ?? false });
+  const remote = values.remote ?? null;
+  if (remote !== null && existsSync(path.join(findRepoSync(process.cwd()).root, ".fleet"))) {
+    const set = await setUpRemote(process.cwd(), remote);
+    if (values.json) printJson(set);
+    else printLines(remoteLines(set));
+    return EXIT.ok;
+  }
+  const result = await init({ cwd: process.cwd(), force: values.force ?? false, remote });
+  if (remote !== null) {
+    const set = await setUpRemote(process.cwd(), remote);
+    if (!values.json) printLines(remoteLines(set));
+  }
   const check = () =>
     doctor({
       cwd: process.cwd(),
@@ -95,4 +119,16 @@ export async function run(argv: string[]): Promise<number> {
 /** The offer to let the person's own agents see the queue (`fleet mcp`). */
 function mcpOffer(): string {
   return `Let Claude Code or Codex see the queue and file ideas: \`${mcpSnippets().claudeCodeCommand}\` (more: \`fleet mcp --print-config\`).`;
+}
+
+function remoteLines(set: RemoteSetUp): string[] {
+  return [
+    set.configured
+      ? `config.md: remote: ${set.remote} (${shortCommit(set.configured)})`
+      : `config.md already says remote: ${set.remote}`,
+    set.pushedBase
+      ? `${set.remote} had no base branch: pushed this clone's.`
+      : `${set.remote} has the base branch: this clone's fleet commits were published.`,
+    "On each machine: git clone, then `fleet watch` in its clone.",
+  ];
 }

@@ -63,12 +63,15 @@ interface Ahead {
   epoch: number | null;
 }
 
-async function rev(repo: Repo, ref: string): Promise<string | null> {
-  const out = await gitText(["rev-parse", "--verify", "-q", `${ref}^{commit}`], {
-    cwd: repo.root,
-    okCodes: [1],
-  });
-  return out || null;
+/** The commit ids of `refs` that exist (one `git for-each-ref`). */
+async function refTips(repo: Repo, refs: readonly string[]): Promise<Map<string, string>> {
+  const out = await git(["for-each-ref", "--format=%(refname) %(objectname)", ...refs], { cwd: repo.root });
+  const found = new Map<string, string>();
+  for (const line of out.stdout.split("\n")) {
+    const [ref, sha] = line.split(" ");
+    if (ref && sha && refs.includes(ref)) found.set(ref, sha);
+  }
+  return found;
 }
 
 /** Local commits not on `remoteTip`, oldest first, with their task and epoch trailers (one git log). */
@@ -100,10 +103,11 @@ export async function publishLocked(ctx: PublishContext): Promise<Published> {
   const fenced: Published["fenced"] = [];
   const dropped: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const remoteTip = await rev(repo, seenRef);
+    const tips = await refTips(repo, [seenRef, baseRef]);
+    const remoteTip = tips.get(seenRef);
     if (!remoteTip) throw new FleetError("git", `no fetched ${seenRef}: fetch ${remote} first`);
-    const local = (await rev(repo, baseRef)) ?? remoteTip;
-    const ahead = await aheadOf(repo, remoteTip, local);
+    const local = tips.get(baseRef) ?? remoteTip;
+    const ahead = local === remoteTip ? [] : await aheadOf(repo, remoteTip, local);
     const claims = ctx.claims();
     const releases: RefUpdate[] = [];
     const released: Array<{ id: string; sha: string; claim: RemoteClaim }> = [];

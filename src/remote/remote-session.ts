@@ -17,7 +17,7 @@ import { gitText } from "../git/run-git.js";
 import { carryOverState } from "./carry-over-state.js";
 import { isHeld, type RemoteClaim, readClaimRefs, type SeenClaim, writeClaimCommit } from "./claim-record.js";
 import { type Published, publishLocked } from "./publish.js";
-import { claimRef, fetchState, pushAtomic, readRemoteRefs, SEEN } from "./transport.js";
+import { claimRef, fetchState, pushAtomic, readRemoteRefs, remoteUnchanged, SEEN } from "./transport.js";
 
 /** Where the remote is and how long claims last. */
 export interface RemoteOptions {
@@ -38,6 +38,8 @@ export class RemoteSession {
   private readonly now: () => Date;
   /** Serialises this session's remote steps: a fetch never overwrites what a claim push just learned. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** True once this session fetched: until then every sync fetches. */
+  private fetched = false;
 
   constructor(
     readonly repo: Repo,
@@ -54,8 +56,14 @@ export class RemoteSession {
   sync(): Promise<Published> {
     return this.serial(() =>
       withCommitLock(this.repo, async () => {
-        await fetchState(this.repo.root, this.opts.remote, this.opts.base);
-        await this.reload();
+        // Most rescans find nothing new: then no fetch, and nothing to publish unless this clone committed.
+        const quiet =
+          this.fetched && (await remoteUnchanged(this.repo.root, this.opts.remote, this.opts.base));
+        if (!quiet) {
+          await fetchState(this.repo.root, this.opts.remote, this.opts.base);
+          await this.reload();
+          this.fetched = true;
+        }
         return publishLocked(this.context());
       }),
     );
@@ -104,15 +112,18 @@ export class RemoteSession {
    * @throws RemoteUnreachable when the remote does not answer.
    */
   async claim(id: string, phase: string, epoch: number): Promise<boolean> {
-    const seen = this.seen.get(id);
-    if (isHeld(seen, this.now().getTime()) && seen?.claim?.holder !== this.holder) return false;
-    return this.swap(id, seen?.sha ?? null, {
-      task: id,
-      epoch,
-      holder: this.holder,
-      phase,
-      active: true,
-      expires: "",
+    return this.serial(() => {
+      const seen = this.seen.get(id);
+      if (isHeld(seen, this.now().getTime()) && seen?.claim?.holder !== this.holder)
+        return Promise.resolve(false);
+      return this.swap(id, seen?.sha ?? null, {
+        task: id,
+        epoch,
+        holder: this.holder,
+        phase,
+        active: true,
+        expires: "",
+      });
     });
   }
 
@@ -152,48 +163,63 @@ export class RemoteSession {
   pushShip(
     id: string,
     from: string,
-    commit: string,
+    gated: string,
     reason: string,
-  ): Promise<AdvanceResult | { kind: "fenced" }> {
-    return withCommitLock(this.repo, async () => {
-      const { tip } = await publishLocked(this.context());
-      if (tip !== from) return { kind: "moved", now: tip };
-      const seen = this.seen.get(id);
-      const claim = this.held(id);
-      if (!seen || !claim) return { kind: "fenced" };
-      const renewed: RemoteClaim = {
-        ...claim,
-        expires: new Date(this.now().getTime() + this.opts.leaseMs).toISOString(),
-      };
-      const sha = await writeClaimCommit(this.repo.root, renewed, seen.sha);
-      const baseRef = `refs/heads/${this.opts.base}`;
-      const updates = [
-        { ref: baseRef, value: commit, expect: from },
-        { ref: claimRef(id), value: sha, expect: seen.sha },
-      ];
-      const result = await pushAtomic(this.repo.root, this.opts.remote, updates);
-      let landed = result.kind === "pushed";
-      if (result.kind === "unknown") {
-        const truth = await readRemoteRefs(
-          this.repo.root,
-          this.opts.remote,
-          updates.map((u) => u.ref),
-        );
-        landed = updates.every((u) => truth.get(u.ref) === u.value);
-      }
-      if (!landed) {
-        await fetchState(this.repo.root, this.opts.remote, this.opts.base);
-        await this.reload();
-        if (this.held(id)?.epoch !== claim.epoch) return { kind: "fenced" };
-        const now = await publishLocked(this.context());
-        return { kind: "moved", now: now.tip };
-      }
-      this.seen.set(id, { sha, claim: renewed });
-      await gitText(["update-ref", SEEN.base(this.opts.remote, this.opts.base), commit], {
-        cwd: this.repo.root,
-      });
-      return advanceBaseLocked(this.repo, { base: this.opts.base, from, to: commit, reason });
-    });
+  ): Promise<(AdvanceResult & { commit?: string }) | { kind: "fenced" }> {
+    return this.serial(() =>
+      withCommitLock(this.repo, async () => {
+        const { tip } = await publishLocked(this.context());
+        let base = from;
+        let commit = gated;
+        if (tip !== from) {
+          // Other machines' state moved the base: the gated change rides on top unchanged, or is gated again.
+          const carried = await carryOverState(this.repo, id, gated, from, tip);
+          if (!carried) return { kind: "moved", now: tip };
+          base = tip;
+          commit = carried;
+        }
+        const seen = this.seen.get(id);
+        const claim = this.held(id);
+        if (!seen || !claim) return { kind: "fenced" };
+        const renewed: RemoteClaim = {
+          ...claim,
+          expires: new Date(this.now().getTime() + this.opts.leaseMs).toISOString(),
+        };
+        const sha = await writeClaimCommit(this.repo.root, renewed, seen.sha);
+        const updates = [
+          { ref: `refs/heads/${this.opts.base}`, value: commit, expect: base },
+          { ref: claimRef(id), value: sha, expect: seen.sha },
+        ];
+        const result = await pushAtomic(this.repo.root, this.opts.remote, updates);
+        let landed = result.kind === "pushed";
+        if (result.kind === "unknown") {
+          const truth = await readRemoteRefs(
+            this.repo.root,
+            this.opts.remote,
+            updates.map((u) => u.ref),
+          );
+          landed = updates.every((u) => truth.get(u.ref) === u.value);
+        }
+        if (!landed) {
+          await fetchState(this.repo.root, this.opts.remote, this.opts.base);
+          await this.reload();
+          if (this.held(id)?.epoch !== claim.epoch) return { kind: "fenced" };
+          const now = await publishLocked(this.context());
+          return { kind: "moved", now: now.tip };
+        }
+        this.seen.set(id, { sha, claim: renewed });
+        await gitText(["update-ref", SEEN.base(this.opts.remote, this.opts.base), commit], {
+          cwd: this.repo.root,
+        });
+        const advanced = await advanceBaseLocked(this.repo, {
+          base: this.opts.base,
+          from: base,
+          to: commit,
+          reason,
+        });
+        return { ...advanced, commit };
+      }),
+    );
   }
 
   private async swap(id: string, expect: string | null, claim: RemoteClaim): Promise<boolean> {

@@ -50,7 +50,8 @@ async function changes(cwd: string, parent: string, commit: string): Promise<Cha
     const meta = fields[i] ?? "";
     const m = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) \w+$/.exec(meta.trim());
     const p = fields[i + 1];
-    if (m && p) found.push({ oldMode: m[1]!, newMode: m[2]!, oldSha: m[3]!, newSha: m[4]!, path: p });
+    const [, oldMode = "", newMode = "", oldSha = "", newSha = ""] = m ?? [];
+    if (m && p) found.push({ oldMode, newMode, oldSha, newSha, path: p });
   }
   return found;
 }
@@ -66,7 +67,8 @@ async function entries(cwd: string, commit: string, paths: readonly string[]): P
   const found = new Map<string, string>();
   for (const entry of out.stdout.split("\0")) {
     const m = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(entry);
-    if (m) found.set(m[3]!, `${m[1]} ${m[2]}`);
+    const [, mode, sha, p] = m ?? [];
+    if (mode && sha && p) found.set(p, `${mode} ${sha}`);
   }
   return found;
 }

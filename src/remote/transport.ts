@@ -196,3 +196,38 @@ export async function fetchTaskBranch(
   const now = await git(["rev-parse", "--verify", "-q", ref], { cwd, okCodes: [1] });
   return now.stdout.trim() === want;
 }
+
+/**
+ * True when the remote's base and claim refs are exactly what the last fetch stored (one `git
+ * ls-remote` and one `git for-each-ref`): then a fetch would bring nothing.
+ * @throws RemoteUnreachable when the remote does not answer.
+ */
+export async function remoteUnchanged(cwd: string, remote: string, base: string): Promise<boolean> {
+  const out = await git(["ls-remote", remote, `refs/heads/${base}`, "refs/fleet/claims/*"], {
+    cwd,
+    env: transportEnv(),
+    okCodes: [128],
+  });
+  if (out.exitCode === 128) throw new RemoteUnreachable(remote, firstLine(out.stderr));
+  const there = out.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [sha, ref = ""] = l.split("\t");
+      return `${sha} ${ref === `refs/heads/${base}` ? "base" : ref.slice("refs/fleet/claims/".length)}`;
+    })
+    .sort();
+  const seen = await git(
+    ["for-each-ref", "--format=%(objectname) %(refname)", SEEN.base(remote, base), `${SEEN.claims(remote)}/`],
+    { cwd },
+  );
+  const here = seen.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [sha, ref = ""] = l.split(" ");
+      return `${sha} ${ref === SEEN.base(remote, base) ? "base" : ref.slice(SEEN.claims(remote).length + 1)}`;
+    })
+    .sort();
+  return there.length === here.length && there.every((x, i) => x === here[i]);
+}

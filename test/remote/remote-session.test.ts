@@ -2,7 +2,7 @@
 // fenced-off holder's landing is refused by the remote; a refused push is replayed over someone
 // else's commit, never forced; a person's own unpushed commit is never pushed by the fleet.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitFleet } from "../../src/git/commit-fleet.js";
@@ -137,5 +137,26 @@ describe("RemoteSession", () => {
     gitOut(dir, "commit", "-q", "-m", "local work");
     await expect(s.sync()).rejects.toThrow(/not fleet state/);
     expect(() => onRemote(remote, "show", "main:mine.txt")).toThrow();
+  });
+
+  it("a push whose answer was lost (the remote died after updating its refs) is settled by reading the remote, not pushed twice", async () => {
+    const { remote, clones } = await remoteWithClones(1);
+    const dir = clones[0] as string;
+    const s = await session(dir);
+    await s.sync();
+    // The remote's receive-pack dies the moment its ref update is committed: the client never hears back.
+    const hook = path.join(remote.dir, "hooks", "reference-transaction");
+    writeFileSync(hook, '#!/bin/sh\nif [ "$1" = committed ]; then kill -9 $PPID; fi\n', { mode: 0o755 });
+    writeFile(dir, ".fleet/queue/t3.md", "---\nid: t3\n---\n# Three\n");
+    const commit = await commitFleet(await findRepo(dir), {
+      event: { task: "t3", phase: "idea", event: "created" },
+      paths: [".fleet/queue/t3.md"],
+    });
+    const before = Number(onRemote(remote, "rev-list", "--count", "main"));
+    const published = await s.publish();
+    rmSync(hook);
+    expect(published.tip).toBe(commit);
+    expect(onRemote(remote, "rev-parse", "main").trim()).toBe(commit);
+    expect(Number(onRemote(remote, "rev-list", "--count", "main"))).toBe(before + 1);
   });
 });

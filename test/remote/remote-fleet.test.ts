@@ -63,12 +63,12 @@ const explain = (remote: GitRemote, ids: string[], daemons: Daemon[]) => () =>
 
 describe("the remote as the engine", () => {
   it("three daemons on three clones drain one queue: no task runs twice at once, none ships twice", async () => {
-    const { remote, seed, ids, clones } = await fleetOnRemote(12, 3);
+    const { remote, seed, ids, clones } = await fleetOnRemote(30, 3);
     const daemons = clones.map((dir) => startFleet(dir));
     await waitFor(
       "every task done on the remote",
       () => ids.every((id) => remoteState(remote, id).startsWith("done / ")),
-      240_000,
+      600_000,
       explain(remote, ids, daemons),
     );
     for (const d of daemons) d.child.kill("SIGTERM");
@@ -97,7 +97,7 @@ describe("the remote as the engine", () => {
     expect(claims.sort()).toEqual(ids.map((id) => `refs/fleet/claims/${id}`));
     for (const ref of claims)
       expect(JSON.parse(inRemote(remote, "log", "-1", "--format=%B", ref)).active).toBe(false);
-  }, 300_000);
+  }, 700_000);
 
   it("a daemon killed mid-run loses its claims at lease expiry and another finishes its work; the remote down and up again; a person's own push is kept", async () => {
     const { remote, seed, ids, clones } = await fleetOnRemote(8, 3);

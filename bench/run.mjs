@@ -104,6 +104,7 @@ try {
     if (err.code !== "ENOENT") throw err;
   }
   await (await import(path.join(here, "sandbox.mjs"))).benchSandbox();
+  await (await import(path.join(here, "ship-queue.mjs"))).benchShipQueue();
   await (await import(path.join(here, "remote.mjs"))).benchRemote();
   const { benchBoard } = await import(path.join(here, "board.mjs"));
   await benchBoard({ root, cli, count: COUNT, report, measure });

@@ -23,8 +23,10 @@ import type { CoordinatorContext } from "./context.js";
 import { type Definitions, DefinitionsAtBase } from "./definitions.js";
 import { defaultExecutors } from "./executors.js";
 import { Intake } from "./intake.js";
-import type { Executors, FleetLogEvent } from "./job.js";
+import type { Executors, FleetLogEvent, PhaseExecutor } from "./job.js";
 import { type RunningJob, startJob } from "./run-job.js";
+import { runShip } from "./ship.js";
+import { ShipBatchRun } from "./ship-batch-run.js";
 import { finishPendingFollow } from "./ship-follow.js";
 import { TaskIndex } from "./task-index.js";
 
@@ -64,6 +66,8 @@ export class Coordinator {
   private readonly approvals: ApprovalCache;
   private readonly intake: Intake;
   private readonly jobs = new Map<string, RunningJob>();
+  /** Running ships that ride in another's batch: they hold no slot of their own (decide's `riding`). */
+  private readonly riders = new Set<string>();
   private readonly retryAt: Map<string, number>;
   private readonly budgetNotices = new BudgetNotices();
   private readonly runRecords: RunRecords;
@@ -148,6 +152,8 @@ export class Coordinator {
       executors: new Set(Object.keys(this.executors) as WorkPhase[]),
       agents: new Set(agents.keys()),
       retryAt: this.retryAt,
+      shipBatch: this.shipBatch(defs),
+      riding: this.riders,
     });
     this.reportProblems(problems);
     const configBroken = problems.some((p) => p.file.endsWith("config.md"));
@@ -179,8 +185,34 @@ export class Coordinator {
     await Promise.all([...this.jobs.values()].map((j) => j.done));
   }
 
-  private async launch(action: Action, defs: Definitions): Promise<boolean> {
-    const executor = this.executors[action.phase];
+  /**
+   * How many ships one ship run may take: `ship.batch` — but 1 when the ship phase is not the stock
+   * executor (tests, tools), a ship gate is an agent (a reviewer judges one task's change), or a
+   * remote is set (a ship there pushes one task's change under that task's claim).
+   */
+  private shipBatch(defs: Definitions): number {
+    if (this.executors.ship !== runShip || this.ctx.remote) return 1;
+    const agentGate = defs.config.gates.ship.some((name) => defs.gates.get(name)?.record.kind === "agent");
+    return agentGate ? 1 : defs.config.ship.batch;
+  }
+
+  /** Claims and starts the leader of a ship batch and its riders; the batch runs once for all. */
+  private async launchBatch(action: Action, defs: Definitions): Promise<boolean> {
+    const batch = new ShipBatchRun();
+    let leader: string | null = null;
+    for (const taskId of [action.taskId, ...(action.batch ?? [])]) {
+      if (!this.claiming) break;
+      if (!(await this.launch({ taskId, phase: "ship", agent: null }, defs, batch.executor))) continue;
+      if (leader === null) leader = taskId;
+      else this.riders.add(taskId);
+    }
+    batch.seal();
+    return leader !== null;
+  }
+
+  private async launch(action: Action, defs: Definitions, own?: PhaseExecutor): Promise<boolean> {
+    if (action.batch?.length && !own) return this.launchBatch(action, defs);
+    const executor = own ?? this.executors[action.phase];
     if (!executor) return false;
     let claimed: Awaited<ReturnType<typeof claimJob>>;
     try {
@@ -204,6 +236,7 @@ export class Coordinator {
       ended: (job) => {
         this.index.refresh([file]);
         this.jobs.delete(job.task.id);
+        this.riders.delete(job.task.id);
         for (const resolve of this.ended.splice(0)) resolve();
         this.opts.onWake?.();
       },

@@ -1,12 +1,14 @@
 /**
  * The merge queue of one (design.md §2 "ship"): the task's branch is squashed onto the current base
  * tip, the ship gates judge that commit, and the base branch advances by compare-and-swap. If the base
- * moved meanwhile, the change is rebased again — and gated again, unless what landed in between changed
- * nothing the gates read (its gate fingerprint is the same: fleet bookkeeping, see ship-cache.ts). A
+ * moved meanwhile only by fleet state commits, the gated change is re-parented onto the new tip without
+ * squashing or gating again (ship-land.ts); if code moved, it is rebased again — and gated again, unless
+ * what landed in between changed nothing the gates read (ship-cache.ts). A
  * conflict goes back to implement with the conflicting paths; a person's uncommitted work in the way
  * makes the ship wait, saying why.
  *
- * Ships are serialised by a lock under the git directory, so two ships never race for the base branch.
+ * Ships are scheduled one at a time by `decide()` (lifecycle/ship-queue.ts); a lock under the git
+ * directory is kept as a guard against a second fleet process, and is never waited on for long.
  * Everything here is decided from git facts, so a crash at any point is finished by the next run: a
  * squash commit of this task already on the base branch means it shipped.
  */
@@ -30,8 +32,9 @@ import type { Gate } from "../store/schemas/gate.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { taskRuntime } from "./runtime-dirs.js";
-import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
+import { worktreesOnBranch } from "./ship-advance.js";
 import { findGatePass, forgetGatePass, rememberGatePass } from "./ship-cache.js";
+import { type LandResult, landStack } from "./ship-land.js";
 import { commitTree, holdsJudgedChange, moveBranch, squashOnto } from "./ship-merge.js";
 import { shipHoldReason } from "./ship-review.js";
 import { testsHoldReason } from "./ship-tests-hold.js";
@@ -75,8 +78,18 @@ export interface ShipInput {
 export type ShipOutcome = ShipEnd & { cost: Cost };
 
 /** How a ship ended, before the cost is added. */
-type ShipEnd =
-  | { kind: "shipped"; commit: string; gates: GateResult[]; rounds: number; already?: true }
+export type ShipEnd =
+  | {
+      kind: "shipped";
+      commit: string;
+      gates: GateResult[];
+      rounds: number;
+      already?: true;
+      /** Times the gated change was re-parented over fleet-only moves of the base (ship-land.ts). */
+      reparented?: number;
+      /** The other tasks of its batch that shipped with it (ship-batch.ts). */
+      batch?: string[];
+    }
   | { kind: "held"; reason: string }
   | { kind: "conflict"; paths: string[]; reason: string; feedback: string }
   | { kind: "failed"; outcome: "failed" | "rejected"; reason: string; feedback: string; gates: GateResult[] }
@@ -136,22 +149,44 @@ async function refOf(repo: Repo, ref: string): Promise<string | null> {
   return out === "" ? null : out;
 }
 
+/** How long a ship waits for the ship lock, ms: only another fleet process can hold it (see below). */
+const SHIP_LOCK_WAIT_MS = 2_000;
+
+/**
+ * Runs `fn` holding the ship lock (`<git-common-dir>/fleet/locks/ship`). `decide()` never starts two
+ * ships in one process, so the lock is only held by another fleet process shipping in the same clone:
+ * then nothing waits for it inside a slot — the ship is handed back as `waiting` (try again later).
+ * @throws what `fn` throws.
+ */
+export async function withShipLock<T>(
+  repo: Repo,
+  fn: () => Promise<T>,
+): Promise<T | { kind: "waiting"; reason: string; gates: GateResult[] }> {
+  const lock = path.join(runtimePaths(repo.commonDir).locks, "ship");
+  try {
+    return await withFileLock(lock, fn, { waitMs: SHIP_LOCK_WAIT_MS, what: "another ship" });
+  } catch (err) {
+    if (!(err instanceof FleetError) || err.code !== "locked") throw err;
+    return { kind: "waiting", reason: `another fleet process is shipping here (${err.message})`, gates: [] };
+  }
+}
+
 /**
  * Ships `input.task`: see the module comment. Holds the ship lock for its whole duration.
  * @throws GitError only when git fails unexpectedly (a corrupt repository, a full disk).
  */
-export function shipTask(input: ShipInput): Promise<ShipOutcome> {
-  const lock = path.join(runtimePaths(input.repo.commonDir).locks, "ship");
-  return withFileLock(
-    lock,
-    async () => {
-      const spent = { cost: zeroCost() };
-      const end = await shipLocked(input, spent);
-      return { ...end, cost: spent.cost };
-    },
-    { waitMs: 60 * 60_000, what: "another ship" },
-  );
+export async function shipTask(input: ShipInput): Promise<ShipOutcome> {
+  const spent = { cost: zeroCost() };
+  const end = await withShipLock(input.repo, () => shipLocked(input, spent));
+  return { ...end, cost: spent.cost };
 }
+
+/**
+ * {@link shipTask}'s work, for a caller that already holds the ship lock (a batch bisecting down to
+ * one change). Adds what the gates' agents spent to `spent.cost`.
+ */
+export const shipOneLocked = (input: ShipInput, spent: { cost: Cost }): Promise<ShipEnd> =>
+  shipLocked(input, spent);
 
 async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<ShipEnd> {
   const { repo, config, task } = input;
@@ -256,31 +291,57 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
       rememberGatePass(repo, task.id, { judged: squash.commit, names: config.gates.ship, results: gates });
     }
 
-    await moveBranch(repo, branch, tip, squash.commit, worktree);
-    tip = squash.commit;
-    const reason = `fleet: ship ${task.id}`;
-    let advanced: Awaited<ReturnType<RemoteSession["pushShip"]>>;
-    try {
-      advanced = input.remote
-        ? await input.remote.pushShip(task.id, baseTip, squash.commit, reason)
-        : await advanceBase(repo, { base, from: baseTip, to: squash.commit, reason });
-    } catch (err) {
-      // The remote did not answer or this clone cannot follow it yet: the change is gated; try later.
-      if (!input.remote || !(err instanceof FleetError)) throw err;
-      return { kind: "waiting", reason: `waiting for the remote: ${err.message}`, gates };
-    }
-    if (advanced.kind === "fenced")
-      return {
-        kind: "interrupted",
-        reason: "another machine took the task over (its claim on the remote is newer)",
-        gates,
-      };
-    if (advanced.kind === "advanced") {
-      await cleanUpShipped(repo, task.id);
-      forgetGatePass(repo, task.id);
-      const carried = (advanced as { commit?: string }).commit;
-      const shipped = typeof carried === "string" ? carried : squash.commit;
-      return { kind: "shipped", commit: shipped, gates, rounds: round };
+    let advanced: Exclude<LandResult, { kind: "advanced" }>;
+    if (input.remote) {
+      // With a remote the base advances there, under this job's claim (src/remote): other tasks'
+      // state moving the base meanwhile is carried over there too.
+      await moveBranch(repo, branch, tip, squash.commit, worktree);
+      tip = squash.commit;
+      let pushed: Awaited<ReturnType<RemoteSession["pushShip"]>>;
+      try {
+        pushed = await input.remote.pushShip(task.id, baseTip, squash.commit, `fleet: ship ${task.id}`);
+      } catch (err) {
+        // The remote did not answer or this clone cannot follow it yet: the change is gated; try later.
+        if (!(err instanceof FleetError)) throw err;
+        return { kind: "waiting", reason: `waiting for the remote: ${err.message}`, gates };
+      }
+      if (pushed.kind === "fenced")
+        return {
+          kind: "interrupted",
+          reason: "another machine took the task over (its claim on the remote is newer)",
+          gates,
+        };
+      if (pushed.kind === "advanced") {
+        await cleanUpShipped(repo, task.id);
+        forgetGatePass(repo, task.id);
+        const carried = (pushed as { commit?: string }).commit;
+        return { kind: "shipped", commit: carried ?? squash.commit, gates, rounds: round };
+      }
+      advanced = pushed;
+    } else {
+      const landed = await landStack(repo, {
+        base,
+        baseTip,
+        stack: [
+          {
+            taskId: task.id,
+            branch: { name: branch, tip, worktree },
+            commit: squash.commit,
+            message: mergedMessage(task),
+          },
+        ],
+        reason: `fleet: ship ${task.id}`,
+        approvalProblem: async (at) => (await input.approvalProblem?.(at)) ?? null,
+        note,
+      });
+      if (landed.kind === "advanced") {
+        await cleanUpShipped(repo, task.id);
+        forgetGatePass(repo, task.id);
+        const commit = landed.stack[0]?.commit ?? squash.commit;
+        return { kind: "shipped", commit, gates, rounds: round, reparented: landed.reparented };
+      }
+      tip = (await refOf(repo, `refs/heads/${branch}`)) ?? squash.commit;
+      advanced = landed;
     }
     if (advanced.kind === "dirty") {
       const list = advanced.paths.join(", ");

@@ -11,8 +11,9 @@ import { readPlan, readRuns } from "../store/read-records.js";
 import { nowTimestamp } from "../store/schemas/common.js";
 import { approvalProblem, gatesOf, reviewerFor } from "./implement-gates.js";
 import type { Job, Landing } from "./job.js";
+import { shipBatch } from "./ship-batch.js";
 import { hasShipApproval } from "./ship-review.js";
-import { type ShipOutcome, shipTask } from "./ship-task.js";
+import { type ShipInput, type ShipOutcome, shipTask } from "./ship-task.js";
 
 /** How long a ship that waits for a person's work tree first rests before it tries again, ms. */
 export const SHIP_WAIT_MS = 30_000;
@@ -47,6 +48,18 @@ function gateLines(outcome: ShipOutcome): string {
   return `\n\n## Gates\n\n${lines.join("\n")}\n`;
 }
 
+/** The run body's sentences about re-parenting and the batch of a shipped outcome. */
+function shippedHow(outcome: Extract<ShipOutcome, { kind: "shipped" }>, base: string): string {
+  const parts: string[] = [];
+  if (outcome.reparented)
+    parts.push(
+      ` Re-parented ${outcome.reparented} time(s) onto ${base}'s new tip without gating again: only fleet state had moved it.`,
+    );
+  if (outcome.batch?.length)
+    parts.push(` Shipped in one batch, gated once, with ${outcome.batch.join(", ")} (ship.batch).`);
+  return parts.join("");
+}
+
 /** Turns a ship outcome into the landing the coordinator commits. */
 export function shipLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
   return { ...shipEndLanding(job, outcome, now), cost: outcome.cost };
@@ -69,7 +82,7 @@ function shipEndLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
         headCommit: outcome.commit,
         gates: outcome.gates,
         reason: `shipped as ${outcome.commit.slice(0, 12)} on ${base}`,
-        runBody: `Shipped: ${base} now holds ${outcome.commit}${outcome.rounds > 1 ? ` (rebased ${outcome.rounds - 1} time(s) because ${base} moved)` : ""}.${gateLines(outcome)}`,
+        runBody: `Shipped: ${base} now holds ${outcome.commit}${outcome.rounds > 1 ? ` (rebased ${outcome.rounds - 1} time(s) because ${base} moved)` : ""}.${shippedHow(outcome, base)}${gateLines(outcome)}`,
       };
     case "held":
       return {
@@ -111,14 +124,11 @@ function shipEndLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
   }
 }
 
-/** The ship executor: the merge queue of one for `job.task`. */
-export async function runShip(job: Job): Promise<Landing> {
+/** What {@link shipTask} (or a batch) needs to ship `job.task`. */
+function shipInputOf(job: Job): ShipInput {
   const plan = readPlan(job.paths, job.task.id);
   const implemented = lastImplemented(job);
-  // The implement run may have been made on another machine: its branch is on the remote.
-  if (job.remote && implemented.head)
-    await fetchTaskBranch(job.repo.root, job.remote.opts.remote, job.task.id, implemented.head);
-  const outcome = await shipTask({
+  return {
     repo: job.repo,
     config: job.config,
     task: job.task,
@@ -133,6 +143,33 @@ export async function runShip(job: Job): Promise<Landing> {
     signal: job.signal,
     onSpawn: (pgid) => job.onSpawn(pgid),
     note: (detail) => job.emit({ event: "shipping", detail }),
-  });
+  };
+}
+
+/** The ship executor: the merge queue of one for `job.task`. */
+export async function runShip(job: Job): Promise<Landing> {
+  const implemented = lastImplemented(job);
+  // The implement run may have been made on another machine: its branch is on the remote.
+  if (job.remote && implemented.head)
+    await fetchTaskBranch(job.repo.root, job.remote.opts.remote, job.task.id, implemented.head);
+  const outcome = await shipTask(shipInputOf(job));
   return shipLanding(job, outcome, new Date());
+}
+
+/**
+ * Ships the claimed `jobs` as one batch (`ship.batch`, ship-batch.ts): the first is the leader, whose
+ * config and gate definitions judge the batch and whose signal stops it.
+ * @returns each job's landing by task id.
+ */
+export async function runShipBatch(jobs: readonly Job[]): Promise<Map<string, Landing>> {
+  const outcomes = await shipBatch({
+    members: jobs.map(shipInputOf),
+    note: (detail) => jobs[0]?.emit({ event: "shipping", detail }),
+  });
+  const landings = new Map<string, Landing>();
+  for (const job of jobs) {
+    const outcome = outcomes.get(job.task.id);
+    if (outcome) landings.set(job.task.id, shipLanding(job, outcome, new Date()));
+  }
+  return landings;
 }

@@ -72,6 +72,12 @@ export interface RunGatesOptions {
   onGate?: (event: { gate: string; result?: GateResult }) => void;
   /** What contains the gates; default: config.md's `sandbox:` on this machine (src/sandbox). */
   sandbox?: RepoSandbox;
+  /**
+   * A ship batch (coordinator/ship-batch.ts): the tasks whose acceptance checks a `kind: acceptance`
+   * gate runs on the candidate, one after another, each recorded as `<gate> (<task id>)`. Default:
+   * `[taskId]`, recorded as `<gate>`.
+   */
+  acceptanceOf?: readonly string[];
 }
 
 /** The network a gate's processes get: its file's `network:`, else host for health gates (probed from outside), none for the rest. */
@@ -259,62 +265,66 @@ async function judge(opts: RunGatesOptions, spent: { cost: Cost }): Promise<Judg
         const reason = `gate \`${name}\` is listed in config.md but .fleet/gates/${name}.md does not exist`;
         return { outcome: "error", results, feedback: reason, reason };
       }
-      opts.onGate?.({ gate: name });
-      const started = Date.now();
-      const ctx: GateContext = {
-        repo,
-        taskId,
-        gateName: name,
-        checkout,
-        baseCommit: opts.base,
-        fleetCommit: opts.fleetFrom ?? opts.base,
-        env: { ...env, ...gate.env, FLEET_TASK_ID: taskId },
-        logFile: logFor(name),
-        signal: opts.signal,
-        onSpawn: opts.onSpawn,
-        sandbox: gateSpec(policy, repo, checkout.dir, gateNetwork(gate)),
-        policy,
-      };
-      const outcome = await runOne(gate, ctx, opts.agentGate);
-      if (outcome.cost) spent.cost = addCosts(spent.cost, outcome.cost);
-      const entry = result(name, gate.kind, {
-        verdict: outcome.verdict,
-        exit_code: outcome.exitCode,
-        duration_ms: Date.now() - started,
-        output_tail: tailLines(outcome.output),
-        log: logRel(name),
-      });
-      results.push(entry);
-      opts.onGate?.({ gate: name, result: entry });
-      if (opts.signal?.aborted) {
-        skipRest(i + 1);
-        return { outcome: "interrupted", results, feedback: null, reason: "stopped while gates ran" };
-      }
-      if (outcome.verdict === "try-later") {
-        skipRest(i + 1);
-        return {
-          outcome: "try-later",
-          results,
-          feedback: null,
-          reason: `gate ${name} will run again later: ${(outcome.feedback ?? "").split("\n")[0]}`,
-          retryAfterMs: outcome.retryAfterMs ?? null,
+      const batch = gate.kind === "acceptance" && opts.acceptanceOf?.length ? opts.acceptanceOf : null;
+      for (const judgedTask of batch ?? [taskId]) {
+        const label = batch ? `${name} (${judgedTask})` : name;
+        opts.onGate?.({ gate: label });
+        const started = Date.now();
+        const ctx: GateContext = {
+          repo,
+          taskId: judgedTask,
+          gateName: name,
+          checkout,
+          baseCommit: opts.base,
+          fleetCommit: opts.fleetFrom ?? opts.base,
+          env: { ...env, ...gate.env, FLEET_TASK_ID: judgedTask },
+          logFile: logFor(label),
+          signal: opts.signal,
+          onSpawn: opts.onSpawn,
+          sandbox: gateSpec(policy, repo, checkout.dir, gateNetwork(gate)),
+          policy,
         };
-      }
-      if (outcome.verdict !== "pass") {
-        skipRest(i + 1);
-        const what = outcome.command ? ` (\`${outcome.command}\`)` : "";
-        const exit = outcome.exitCode === null ? "" : `, exit code ${outcome.exitCode}`;
-        return {
-          outcome: outcome.verdict === "error" ? "error" : "failed",
-          results,
-          feedback: outcome.feedback,
-          reason:
-            outcome.verdict === "error"
-              ? `gate ${name} could not run: ${(outcome.feedback ?? "").split("\n")[0]}`
-              : outcome.summary
-                ? `gate ${name} failed: ${outcome.summary}`
-                : `gate ${name}${what} failed${exit}`,
-        };
+        const outcome = await runOne(gate, ctx, opts.agentGate);
+        if (outcome.cost) spent.cost = addCosts(spent.cost, outcome.cost);
+        const entry = result(label, gate.kind, {
+          verdict: outcome.verdict,
+          exit_code: outcome.exitCode,
+          duration_ms: Date.now() - started,
+          output_tail: tailLines(outcome.output),
+          log: logRel(label),
+        });
+        results.push(entry);
+        opts.onGate?.({ gate: label, result: entry });
+        if (opts.signal?.aborted) {
+          skipRest(i + 1);
+          return { outcome: "interrupted", results, feedback: null, reason: "stopped while gates ran" };
+        }
+        if (outcome.verdict === "try-later") {
+          skipRest(i + 1);
+          return {
+            outcome: "try-later",
+            results,
+            feedback: null,
+            reason: `gate ${name} will run again later: ${(outcome.feedback ?? "").split("\n")[0]}`,
+            retryAfterMs: outcome.retryAfterMs ?? null,
+          };
+        }
+        if (outcome.verdict !== "pass") {
+          skipRest(i + 1);
+          const what = outcome.command ? ` (\`${outcome.command}\`)` : "";
+          const exit = outcome.exitCode === null ? "" : `, exit code ${outcome.exitCode}`;
+          return {
+            outcome: outcome.verdict === "error" ? "error" : "failed",
+            results,
+            feedback: outcome.feedback,
+            reason:
+              outcome.verdict === "error"
+                ? `gate ${name} could not run: ${(outcome.feedback ?? "").split("\n")[0]}`
+                : outcome.summary
+                  ? `gate ${name} failed: ${outcome.summary}`
+                  : `gate ${name}${what} failed${exit}`,
+          };
+        }
       }
     }
     return { outcome: "passed", results, feedback: null, reason: null };

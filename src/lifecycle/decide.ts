@@ -8,13 +8,15 @@
  * while it is backed off (try later), while its `touches` overlap a running or just-started task,
  * while its implement phase lacks an approved plan (unless `review.plan: auto`), while the phase's
  * agent file is missing or no executor handles the phase, while a budget is spent (the day's, or the
- * task's), and while all `concurrency` slots are taken.
+ * task's), and while all `concurrency` slots are taken. Ships exclude each other: the merge queue
+ * rule is in `./ship-queue.ts` (one ship or one batch at a time; a waiting ship is never started).
  * Candidates are taken in order: priority 0 first, then the oldest `created`, then id.
  */
 
 import type { Phase, WorkPhase } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { Task } from "../store/schemas/task.js";
+import { shipQueue } from "./ship-queue.js";
 import { touchesOverlap } from "./touches.js";
 
 /** Phases whose work is done by an agent named in `config.agents`. */
@@ -50,6 +52,10 @@ export interface DecideInput {
   budgetStop?: string | null;
   /** Tasks whose agent phases are not started because they spent their budget, with why. */
   taskBudgetStops?: ReadonlyMap<string, string>;
+  /** The most ships one ship run takes (`ship.batch`, or 1 where batching cannot apply). Default 1. */
+  shipBatch?: number;
+  /** Running tasks that ride in another task's ship batch: they hold no slot of their own. */
+  riding?: ReadonlySet<string>;
 }
 
 /** Start `taskId` in `phase`; `agent` is the agent's name, or null for phases without one (ship). */
@@ -57,6 +63,8 @@ export interface Action {
   taskId: string;
   phase: WorkPhase;
   agent: string | null;
+  /** Ship only: the other ready ships that ride in this one's batch (`ship.batch`), in queue order. */
+  batch?: string[];
 }
 
 /** A ready task that was not started, and why — one short phrase for people. */
@@ -119,7 +127,8 @@ export function decide(input: DecideInput): Decision {
     const t = byId.get(id);
     if (t) occupied.push(t);
   }
-  let slots = input.config.concurrency - input.running.size;
+  let slots = input.config.concurrency - input.running.size + (input.riding?.size ?? 0);
+  const ships = shipQueue(occupied, input.shipBatch ?? 1);
   const candidates = input.tasks
     .filter(
       (t) =>
@@ -134,14 +143,26 @@ export function decide(input: DecideInput): Decision {
   for (const task of candidates) {
     const phase = phaseToRun(task.phase) as WorkPhase;
     const agent = AGENT_PHASES.has(phase) ? input.config.agents[phase as "research"] : null;
-    const why = whyWait(task, phase, agent, input, byId, occupied, slots);
+    const rides = phase === "ship" && ships.hasRoom();
+    const queued = phase === "ship" ? ships.whyWait() : null;
+    const why = whyWait(task, phase, agent, input, byId, occupied, rides || queued ? 1 : slots) ?? queued;
     if (why) {
       waiting.push({ taskId: task.id, phase, why });
       continue;
     }
-    start.push({ taskId: task.id, phase, agent });
     occupied.push(task);
+    if (rides) {
+      ships.join(task.id);
+      continue;
+    }
+    if (phase === "ship") ships.lead(task.id);
+    start.push({ taskId: task.id, phase, agent });
     slots--;
+  }
+  const riders = ships.riders();
+  if (riders.length > 0) {
+    const leader = start.find((a) => a.phase === "ship");
+    if (leader) leader.batch = riders;
   }
   return { start, waiting };
 }

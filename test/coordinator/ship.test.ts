@@ -82,11 +82,45 @@ describe("shipTask", () => {
     git(root, "commit", "-qam", "the test gate also plays the fleet");
     git(root, "branch", "-f", `fleet/${TASK}`, commitFiles(root, "HEAD", { "src/greet.js": GOOD_GREET }));
     // The gate commits as the person would, from outside its checkout: only uncontained can it.
+    const notes: string[] = [];
+    const outcome = await ship(repo, { cfg: { sandbox: "off" }, note: (d) => notes.push(d) });
+    expect(outcome.kind).toBe("shipped");
+    if (outcome.kind !== "shipped") return;
+    // Not squashed again, not gated again: the gated change was re-parented onto the fleet commit.
+    expect(outcome.rounds).toBe(1);
+    expect(outcome.reparented).toBe(1);
+    expect(read(marks, "gate-runs")).toBe("run\n");
+    expect(notes.filter((n) => n.includes("rebasing"))).toEqual([]);
+    expect(notes.filter((n) => n.includes("re-parented"))).toHaveLength(1);
+    expect(gitOut(root, "rev-parse", "main")).toBe(outcome.commit);
+    expect(gitOut(root, "log", "-1", "--format=%s", `${outcome.commit}^`)).toBe("fleet(idea): other created");
+    expect(gitOut(root, "show", `${outcome.commit}:src/greet.js`)).toBe(GOOD_GREET.trim());
+    expect(gitOut(root, "show", `${outcome.commit}:.fleet/queue/other.md`)).toBe("# other idea");
+    expect(gitOut(root, "diff", "--name-only", `${outcome.commit}^`, outcome.commit)).toBe("src/greet.js");
+  });
+
+  it("gates again when a fleet commit changed what the gates read (a gate file)", async () => {
+    const { root, repo } = await shipProject();
+    const marks = tempDir();
+    const script = writeFile(
+      marks,
+      "fleet-commits.sh",
+      `echo run >> "${marks}/gate-runs"\nif [ ! -e "${marks}/done" ]; then\n  touch "${marks}/done"\n  cd "${root}" && printf -- '---\\nkind: command\\nrun: "true"\\n---\\n' > .fleet/gates/lint.md && git add .fleet && git commit -qm "fleet: a new gate file"\nfi\n`,
+    );
+    writeFile(
+      root,
+      ".fleet/gates/test.md",
+      `---\nkind: command\nrun: node --test test/ && sh ${script}\n---\n`,
+    );
+    git(root, "commit", "-qam", "the test gate also plays the fleet");
+    git(root, "branch", "-f", `fleet/${TASK}`, commitFiles(root, "HEAD", { "src/greet.js": GOOD_GREET }));
     const outcome = await ship(repo, { cfg: { sandbox: "off" } });
     expect(outcome.kind).toBe("shipped");
     if (outcome.kind !== "shipped") return;
     expect(outcome.rounds).toBe(2);
-    expect(read(marks, "gate-runs")).toBe("run\n");
+    expect(outcome.reparented).toBe(0);
+    expect(read(marks, "gate-runs")).toBe("run\nrun\n");
+    expect(gitOut(root, "log", "-1", "--format=%s", `${outcome.commit}^`)).toBe("fleet: a new gate file");
   });
 
   it("sends a conflict back to implement with the paths, merging the base into the branch", async () => {

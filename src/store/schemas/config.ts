@@ -79,6 +79,13 @@ export const configSchema = z.strictObject({
       tests: z.array(z.string()).default([...DEFAULT_TEST_PATTERNS]),
     })
     .default({ plan: "person", ship: { files_over: null, paths: [] }, tests: [...DEFAULT_TEST_PATTERNS] }),
+  /**
+   * Shipping. `batch`: up to this many gated changes whose `touches` do not overlap are stacked onto
+   * the base branch together and judged by one run of the ship gates; a failing batch is bisected
+   * (docs/gates.md "The merge queue"). 1 = one change at a time. An object so that more ship
+   * settings can sit beside `batch`.
+   */
+  ship: z.strictObject({ batch: z.number().int().min(1).max(32).default(1) }).default({ batch: 1 }),
   /** A change touching these globs is rejected, like `.fleet/`. */
   protected: z.array(z.string()).default([]),
   /** Spending limits in USD; null = no limit. */

@@ -66,8 +66,13 @@ export async function claimJob(
       const last = lastRunNumbers(paths, record.id);
       const prev = readClaim(repo.commonDir, record.id);
       const epoch = Math.max(prev?.epoch ?? 0, last.epoch, ctx.remote?.epochOf(record.id) ?? 0) + 1;
-      // With a remote, the claim is a compare-and-swap there: of several machines exactly one wins.
-      if (ctx.remote && !(await ctx.remote.claim(record.id, action.phase, epoch))) return null;
+      // With a remote, the claim is a compare-and-swap there: of several machines exactly one wins —
+      // and only from a task file that is what the remote holds (a lagging clone claims nothing).
+      if (ctx.remote) {
+        const rel = relativeToRoot(paths.root, taskPath(paths, record.id));
+        if (!(await ctx.remote.agreesWithRemote(record.id, rel))) return null;
+        if (!(await ctx.remote.claim(record.id, action.phase, epoch))) return null;
+      }
       const seq = last.seq + 1;
       const attempt = (record.attempts[action.phase] ?? 0) + 1;
       const log = runLog(repo.commonDir, record.id, seq, action.phase);

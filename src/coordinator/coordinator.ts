@@ -27,7 +27,7 @@ import type { Executors, FleetLogEvent, PhaseExecutor } from "./job.js";
 import { type RunningJob, startJob } from "./run-job.js";
 import { runShip } from "./ship.js";
 import { ShipBatchRun } from "./ship-batch-run.js";
-import { finishPendingFollow } from "./ship-follow.js";
+import { finishPendingFollow, hasFollowJournal } from "./ship-follow.js";
 import { TaskIndex } from "./task-index.js";
 
 /** How to build a coordinator. */
@@ -120,8 +120,9 @@ export class Coordinator {
       this.scanned = true;
     } else if (opts.files) this.index.refresh(opts.files);
     const problems: Problem[] = [];
-    const online = await this.syncRemote();
     await this.followBase();
+    // With a remote, nothing is claimed from a work tree that has not caught up with the remote's base.
+    const online = (await this.syncRemote()) && !(this.ctx.remote && hasFollowJournal(this.ctx.repo));
     // Only the name of the base branch comes from the work tree; what judges comes from its tip.
     const defs = await this.definitions.current(readConfig(this.ctx.paths).base);
     problems.push(...defs.problems);

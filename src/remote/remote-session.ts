@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type AdvanceResult, advanceBaseLocked, withCommitLock } from "../coordinator/ship-advance.js";
 import type { Repo } from "../git/repo.js";
-import { gitText } from "../git/run-git.js";
+import { git, gitText } from "../git/run-git.js";
 import { carryOverState } from "./carry-over-state.js";
 import { isHeld, type RemoteClaim, readClaimRefs, type SeenClaim, writeClaimCommit } from "./claim-record.js";
 import { type Published, publishLocked } from "./publish.js";
@@ -103,6 +103,25 @@ export class RemoteSession {
   held(id: string): RemoteClaim | null {
     const c = this.seen.get(id)?.claim;
     return c?.active && c.holder === this.holder ? c : null;
+  }
+
+  /**
+   * True when the work tree's file `rel` (relative to the root) is what the remote's base held at the
+   * last fetch — or when this session holds task `id`'s claim (its own results may be ahead there).
+   * A claim is decided from the work tree; this keeps a clone that lags behind the remote from
+   * claiming a task the remote has moved on.
+   */
+  async agreesWithRemote(id: string, rel: string): Promise<boolean> {
+    if (this.held(id)) return true;
+    const cwd = this.repo.root;
+    const [there, here] = await Promise.all([
+      git(["rev-parse", "--verify", "-q", `${SEEN.base(this.opts.remote, this.opts.base)}:${rel}`], {
+        cwd,
+        okCodes: [1, 128],
+      }),
+      git(["hash-object", "--", rel], { cwd, okCodes: [128] }),
+    ]);
+    return there.exitCode === 0 && here.exitCode === 0 && there.stdout.trim() === here.stdout.trim();
   }
 
   /**

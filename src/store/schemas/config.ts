@@ -54,6 +54,11 @@ export const configSchema = z.strictObject({
   review: z
     .strictObject({
       plan: z.enum(["person", "auto"]).default("person"),
+      /**
+       * The plans of child tasks made by fan-out: `person` (default) approves each like any plan; `auto`
+       * lets a child implement as soon as its plan is proposed (the decomposition itself was approved).
+       */
+      children: z.enum(["person", "auto"]).default("person"),
       ship: z
         .strictObject({
           files_over: z.number().int().positive().nullable().default(null),
@@ -66,7 +71,12 @@ export const configSchema = z.strictObject({
        */
       tests: z.array(z.string()).default([...DEFAULT_TEST_PATTERNS]),
     })
-    .default({ plan: "person", ship: { files_over: null, paths: [] }, tests: [...DEFAULT_TEST_PATTERNS] }),
+    .default({
+      plan: "person",
+      children: "person",
+      ship: { files_over: null, paths: [] },
+      tests: [...DEFAULT_TEST_PATTERNS],
+    }),
   /** A change touching these globs is rejected, like `.fleet/`. */
   protected: z.array(z.string()).default([]),
   /** Spending limits in USD; null = no limit. */

@@ -22,7 +22,9 @@ import type { CoordinatorContext } from "./context.js";
 import { type Definitions, DefinitionsAtBase } from "./definitions.js";
 import { defaultExecutors } from "./executors.js";
 import { Intake } from "./intake.js";
+import { integrateParent } from "./integration.js";
 import type { Executors, FleetLogEvent } from "./job.js";
+import { stepParents } from "./parents.js";
 import { type RunningJob, startJob } from "./run-job.js";
 import { finishPendingFollow } from "./ship-follow.js";
 import { TaskIndex } from "./task-index.js";
@@ -151,6 +153,23 @@ export class Coordinator {
       if (!this.claiming) break;
       if (await this.launch(action, defs)) started.push(action);
     }
+    // Fan-out: parents waiting for their children (a slot each for the integration check).
+    const parents = await stepParents(this.ctx, tasks, new Set(this.jobs.keys()));
+    decision.waiting.push(...parents.waiting);
+    for (const id of configBroken ? [] : parents.integrate) {
+      if (!this.claiming) break;
+      if (this.jobs.size >= config.concurrency) {
+        decision.waiting.push({
+          taskId: id,
+          phase: "implement",
+          why: `all ${config.concurrency} slots are busy`,
+        });
+        continue;
+      }
+      const action: Action = { taskId: id, phase: "implement", agent: null };
+      this.integrate(action, defs);
+      started.push(action);
+    }
     this.scheduleWake();
     return { started, waiting: decision.waiting, problems, settling };
   }
@@ -205,6 +224,27 @@ export class Coordinator {
     });
     this.jobs.set(action.taskId, running);
     return true;
+  }
+
+  /** Runs the integration check of a waiting parent in the background, as a job of its own. */
+  private integrate(action: Action, defs: Definitions): void {
+    const controller = new AbortController();
+    const started = this.ctx.now();
+    const file = taskPath(this.ctx.paths, action.taskId);
+    const done = integrateParent(this.ctx, action.taskId, defs, controller.signal)
+      .catch((err: unknown) =>
+        this.emit(action.taskId, "implement", "error", `integration check: ${(err as Error).message}`),
+      )
+      .then((event) => {
+        if (event === "failed") this.failed.add(action.taskId);
+      })
+      .finally(() => {
+        this.index.refresh([file]);
+        this.jobs.delete(action.taskId);
+        for (const resolve of this.ended.splice(0)) resolve();
+        this.opts.onWake?.();
+      });
+    this.jobs.set(action.taskId, { action, started, controller, done });
   }
 
   /** Wakes the loop when the earliest back-off runs out. */

@@ -7,11 +7,12 @@
  * there goes back to the planner; weak and regression checks are named in the proposal.
  * The planner may also fan the work out into `children/<slug>.md` (plan-children.ts): they land as
  * `plans/<id>/children/`, approved with the plan; under automatic approval they become tasks at once
- * (fanout.ts) and the task waits in `implement / waiting-children`.
+ * (store/child-task-files.ts) and the task waits in `implement / waiting-children`.
  */
 
 import { planApprovedAutomatically } from "../../lifecycle/children.js";
 import { buildPrompt } from "../../lifecycle/prompt.js";
+import { childTaskFiles } from "../../store/child-task-files.js";
 import { acceptanceFilesDir, planPath, relativeToRoot } from "../../store/paths.js";
 import { OutputRefused } from "../../store/read-output-file.js";
 import { readResearch } from "../../store/read-records.js";
@@ -21,7 +22,6 @@ import { makePlan } from "./artifacts.js";
 import { baseBranchCommit, readOnlyCheckout } from "./checkout.js";
 import { vetChecks } from "./checks-on-base.js";
 import { earlierWork, previousFeedback } from "./context-files.js";
-import { childTaskWrites } from "./fanout.js";
 import { makeChildren } from "./plan-children.js";
 
 /** Runs one plan attempt. */
@@ -82,7 +82,13 @@ async function planIn(job: Job, cwd: string, base: string): Promise<Landing> {
   if (vetted.kind === "stop") return vetted.landing;
   const auto = planApprovedAutomatically(job.task, job.config.review);
   const fanned = children.proposals.length > 0;
-  const spawned = auto && fanned ? childTaskWrites(job.paths, job.task, children.proposals, job.started) : [];
+  const spawned =
+    auto && fanned
+      ? childTaskFiles(job.paths, job.task, children.proposals, job.started).map(({ rel, content }) => ({
+          rel,
+          content,
+        }))
+      : [];
   const planFolder = planPath(job.paths, job.task.id).slice(0, -".md".length);
   return {
     ...resultFields(r),

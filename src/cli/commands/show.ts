@@ -53,6 +53,15 @@ export function formatShow(r: ShowResult): string[] {
   if (t.question) out.push(`  question: ${t.question}`);
   if (t.depends_on.length) out.push(`  depends on: ${t.depends_on.join(", ")}`);
   if (t.parent) out.push(`  parent: ${t.parent}`);
+  if (r.children.length) {
+    const done = r.children.filter((c) => c.phase === "done").length;
+    out.push(`  children: ${done}/${r.children.length} done`);
+    for (const c of r.children)
+      out.push(
+        `    ${c.id}  ${c.phase === "done" || c.phase === "dropped" ? c.phase : `${c.phase} / ${c.status}`}  ${c.title}`,
+      );
+  } else if (r.proposed_children.length)
+    out.push(`  proposed children (approved with the plan): ${r.proposed_children.join(", ")}`);
   if (t.merged_into) out.push(`  merged into: ${t.merged_into}`);
   if (t.touches.length) out.push(`  touches: ${t.touches.join(", ")}`);
   const attempts = Object.entries(t.attempts);

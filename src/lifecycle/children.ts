@@ -170,3 +170,15 @@ export function planApprovedAutomatically(
 ): boolean {
   return review.plan === "auto" || (task.parent !== null && review.children === "auto");
 }
+
+/**
+ * A fanned-out parent just answered (`implement / ready`): back to `implement / waiting-children`
+ * when it has children and none of them is dropped or failed any more; unchanged otherwise (its own
+ * implementer then does what the children did not).
+ */
+export function resumeParent(answered: Task, tasks: readonly Task[]): Task {
+  const children = childrenOf(answered.id, tasks);
+  if (children.length === 0) return answered;
+  if (children.some((c) => c.phase === "dropped" || c.status === "failed")) return answered;
+  return { ...answered, status: "waiting-children" };
+}

@@ -7,9 +7,11 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentRunRequest } from "../../src/agents/types.js";
+import { answer } from "../../src/commands/answer.js";
 import { readApprovalInputs } from "../../src/commands/approval-inputs.js";
 import { approve } from "../../src/commands/approve.js";
 import { drop } from "../../src/commands/drop.js";
+import { retry } from "../../src/commands/retry.js";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readRuns } from "../../src/store/read-records.js";
 import { readTasks } from "../../src/store/read-tasks.js";
@@ -174,6 +176,38 @@ describe("fan-out", () => {
     expect(whole.question).toContain(a.id);
     expect(whole.question).toMatch(/dropped/);
     expect(taskLog(root, "whole").at(-1)).toBe("implement asked");
+  });
+
+  it("a failed child blocks the parent; once retried and answered, the parent waits again and integrates", async () => {
+    let broken = true;
+    const base = fanAgent();
+    const play: Play = (req) => {
+      // Part b's implementer writes nothing while broken: its acceptance gate fails.
+      if (broken && req.phase === "implement" && letterOf(req.taskId) === "b") return undefined;
+      return base(req);
+    };
+    const { root, c } = await planWhole(
+      "concurrency: 2\nmax_attempts: 1\nreview: { children: auto }\n",
+      play,
+    );
+    await approve({ cwd: root, id: "whole", yes: true });
+    await drain(c);
+    const b = byTitle(root, "Part b");
+    expect(b).toMatchObject({ phase: "implement", status: "failed" });
+    const whole = get(root, "whole");
+    expect(whole).toMatchObject({ phase: "implement", status: "blocked" });
+    expect(whole.question).toContain(`${b.id} (implement / failed)`);
+    broken = false;
+    await retry({ cwd: root, id: b.id });
+    const answered = await answer({ cwd: root, id: "whole", answer: "retried part b" });
+    expect(answered.to).toEqual({ phase: "implement", status: "waiting-children" });
+    await drain(c);
+    expect(get(root, "whole")).toMatchObject({ phase: "done" });
+    expect(taskLog(root, "whole").slice(-3)).toEqual([
+      "implement asked",
+      "implement answered",
+      "implement integrated",
+    ]);
   });
 
   it("a malformed child file fails the plan attempt, naming the file and field", async () => {

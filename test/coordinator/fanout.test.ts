@@ -10,6 +10,7 @@ import type { AgentRunRequest } from "../../src/agents/types.js";
 import { answer } from "../../src/commands/answer.js";
 import { readApprovalInputs } from "../../src/commands/approval-inputs.js";
 import { approve } from "../../src/commands/approve.js";
+import { doctor } from "../../src/commands/doctor.js";
 import { drop } from "../../src/commands/drop.js";
 import { retry } from "../../src/commands/retry.js";
 import { fleetPaths } from "../../src/store/paths.js";
@@ -239,5 +240,14 @@ describe("fan-out", () => {
     );
     const after = readApprovalInputs(fleetPaths(root), "whole");
     expect(after.sha256).not.toBe(before.sha256);
+    // fleet doctor checks the proposed children like any record, and does not call their folder stray.
+    writeFileSync(
+      path.join(root, ".fleet/plans/whole/children/part-b.md"),
+      "---\ntitle: Part b\nphase: done\n---\n",
+    );
+    const checked = await doctor({ cwd: root });
+    const lines = checked.problems.map((p) => `${p.file}: ${p.message}`);
+    expect(lines).toContain('.fleet/plans/whole/children/part-b.md: Unrecognized key: "phase"');
+    expect(lines.filter((l) => l.includes("is a folder"))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@
  */
 import * as z from "zod";
 import { ID_PATTERN } from "../ids.js";
+import { controlCharacterIn } from "../read-text.js";
 
 /** What a child's file name (without `.md`) must match: a short slug, unique among its siblings. */
 export const CHILD_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -17,7 +18,14 @@ export const MAX_CHILD_BYTES = 64 * 1024;
 
 /** The frontmatter of a proposed child. `depends_on` names sibling slugs or existing task ids. */
 export const childSchema = z.strictObject({
-  title: z.string().trim().min(1, { error: "must not be empty" }).max(200),
+  title: z
+    .string()
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(200)
+    .refine((t) => controlCharacterIn(t) === null, {
+      error: "holds a control character: a title is one line of printable text",
+    }),
   priority: z.number().int().min(0).max(3).optional(),
   touches: z.array(z.string().min(1).max(300)).max(100).default([]),
   depends_on: z

@@ -15,12 +15,14 @@ export interface ChildProposal {
 
 /**
  * What is wrong with a set of proposals as a whole: a `depends_on` naming neither a sibling nor an
- * existing task, a child depending on itself, or a cycle among siblings. One message per problem,
+ * existing task, a child depending on itself or on its parent (which waits for it), or a cycle
+ * among siblings. One message per problem,
  * each naming the file and field (`children/<slug>.md (depends_on.1)`).
  */
 export function decompositionProblems(
   proposals: readonly ChildProposal[],
   taskExists: (id: string) => boolean,
+  parentId: string,
 ): string[] {
   const slugs = new Set(proposals.map((p) => p.slug));
   const problems: string[] = [];
@@ -28,6 +30,8 @@ export function decompositionProblems(
     p.child.depends_on.forEach((dep, i) => {
       const where = `children/${p.slug}.md (depends_on.${i})`;
       if (dep === p.slug) problems.push(`${where}: a child cannot depend on itself`);
+      else if (dep === parentId && !slugs.has(dep))
+        problems.push(`${where}: a child cannot depend on ${parentId}, which waits for its children`);
       else if (!slugs.has(dep) && !taskExists(dep))
         problems.push(`${where}: "${dep}" is neither a sibling's slug nor an existing task id`);
     });

@@ -18,16 +18,23 @@ const task = (over: Record<string, unknown>) => taskSchema.parse({ title: "t", .
 describe("fan-out rules", () => {
   it("names a dependency on nothing, on itself and a cycle, with file and field", () => {
     const problems = decompositionProblems(
-      [child("a", ["b"]), child("b", ["c"]), child("c", ["a"]), child("d", ["d", "nowhere", "old-task"])],
-      (id) => id === "old-task",
+      [
+        child("a", ["b"]),
+        child("b", ["c"]),
+        child("c", ["a"]),
+        child("d", ["d", "nowhere", "old-task", "whole"]),
+      ],
+      (id) => id === "old-task" || id === "whole",
+      "whole",
     );
     expect(problems).toEqual([
       "children/d.md (depends_on.0): a child cannot depend on itself",
       'children/d.md (depends_on.1): "nowhere" is neither a sibling\'s slug nor an existing task id',
+      "children/d.md (depends_on.3): a child cannot depend on whole, which waits for its children",
       "children/: depends_on goes round in a circle: a → b → c → a",
     ]);
     expect(
-      decompositionProblems([child("a"), child("b", ["a", "old-task"])], (id) => id === "old-task"),
+      decompositionProblems([child("a"), child("b", ["a", "old-task"])], (id) => id === "old-task", "whole"),
     ).toEqual([]);
   });
 

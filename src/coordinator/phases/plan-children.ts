@@ -35,7 +35,7 @@ export function makeChildren(job: Job): ChildrenMade {
       reason: `children/: ${job.task.id} is itself a child of ${job.task.parent}, and a child task cannot fan out again (plan it as one task)`,
     };
   const exists = (id: string) => isValidId(id) && existsSync(taskPath(job.paths, id));
-  const problems = decompositionProblems(proposals, exists);
+  const problems = decompositionProblems(proposals, exists, job.task.id);
   if (problems.length > 0) return { ok: false, reason: problems.join("; ") };
   const dir = relativeToRoot(job.paths.root, childrenDir(job.paths, job.task.id));
   const writes = proposals.map((p) => ({

@@ -3,15 +3,10 @@
  * one into child tasks, and what a parent waiting in `implement / waiting-children` should do next.
  * No I/O and no clock: the caller reads files and passes `now` and the id minting function in.
  */
-import type { Child } from "../store/schemas/child.js";
+import type { ChildProposal } from "../store/schemas/child.js";
 import type { Task } from "../store/schemas/task.js";
 
-/** One proposed child, validated: its slug (file name without `.md`), frontmatter and body. */
-export interface ChildProposal {
-  slug: string;
-  child: Child;
-  body: string;
-}
+export type { ChildProposal };
 
 /**
  * What is wrong with a set of proposals as a whole: a `depends_on` naming neither a sibling nor an

@@ -6,10 +6,15 @@
  */
 import { lstatSync, readdirSync } from "node:fs";
 import { isErrnoError } from "../errors.js";
-import type { ChildProposal } from "../lifecycle/children.js";
 import { type Problem, parseText, validateRecord } from "./read-file.js";
 import { OutputRefused, readOutputFile } from "./read-output-file.js";
-import { CHILD_SLUG_PATTERN, childSchema, MAX_CHILD_BYTES, MAX_CHILDREN } from "./schemas/child.js";
+import {
+  CHILD_SLUG_PATTERN,
+  type ChildProposal,
+  childSchema,
+  MAX_CHILD_BYTES,
+  MAX_CHILDREN,
+} from "./schemas/child.js";
 
 /** The proposals found in a folder, or every problem with them (`file` as shown to people). */
 export type ChildrenRead = { ok: true; proposals: ChildProposal[] } | { ok: false; problems: Problem[] };

@@ -166,6 +166,32 @@ describe("fan-out", () => {
     expect(gitOut(root, "show", "main:glue.txt")).toBe("glue");
   });
 
+  it("under review.plan: auto the children are made with the proposal, and the whole drains unattended", async () => {
+    const { root } = await planWhole("concurrency: 2\nreview: { plan: auto }\n", fanAgent());
+    expect(get(root, "whole")).toMatchObject({ phase: "done" });
+    expect(taskLog(root, "whole").filter((l) => !l.endsWith(" started"))).toEqual([
+      "idea created",
+      "research researched",
+      "plan proposed",
+      "implement integrated",
+    ]);
+    // The children's task files came in the proposal commit itself.
+    const proposal = gitOut(
+      root,
+      "log",
+      "-1",
+      "--format=%H",
+      "--grep=Fleet-Event: proposed",
+      "--grep=Fleet-Task: whole$",
+      "--all-match",
+    );
+    const files = gitOut(root, "show", "--name-only", "--format=", proposal).split("\n");
+    const children = tasks(root).filter((t) => t.parent === "whole");
+    expect(children).toHaveLength(3);
+    for (const c of children) expect(files).toContain(`.fleet/queue/${c.id}.md`);
+    expect(files).toContain(".fleet/plans/whole/children/part-c.md");
+  });
+
   it("a dropped child blocks the parent with a question for a person", async () => {
     const { root, c } = await planWhole("concurrency: 1\n", fanAgent());
     await approve({ cwd: root, id: "whole", yes: true });

@@ -34,3 +34,10 @@ export const childSchema = z.strictObject({
     .default([]),
 });
 export type Child = z.infer<typeof childSchema>;
+
+/** One proposed child, validated: its slug (file name without `.md`), frontmatter and body. */
+export interface ChildProposal {
+  slug: string;
+  child: Child;
+  body: string;
+}

@@ -106,6 +106,7 @@ try {
   await (await import(path.join(here, "sandbox.mjs"))).benchSandbox();
   const { benchBoard } = await import(path.join(here, "board.mjs"));
   await benchBoard({ root, cli, count: COUNT, report, measure });
+  await (await import(path.join(here, "fanout.mjs"))).benchFanout({ cli });
 } finally {
   execFileSync("rm", ["-rf", root]);
 }

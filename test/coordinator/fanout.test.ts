@@ -13,10 +13,12 @@ import { approve } from "../../src/commands/approve.js";
 import { doctor } from "../../src/commands/doctor.js";
 import { drop } from "../../src/commands/drop.js";
 import { retry } from "../../src/commands/retry.js";
+import { lockTask } from "../../src/coordinator/claims.js";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readRuns } from "../../src/store/read-records.js";
 import { readTasks } from "../../src/store/read-tasks.js";
 import type { Task } from "../../src/store/schemas/task.js";
+import { commitFleetDir, writeTaskFile } from "../helpers/fleet-fixtures.js";
 import { gitOut } from "../helpers/temp-repo.js";
 import { coordinator, drain, dropIdea, fleetRepo, type Play, taskLog } from "./helpers.js";
 
@@ -235,6 +237,28 @@ describe("fan-out", () => {
       "implement answered",
       "implement integrated",
     ]);
+  });
+
+  it("an integration check that lands nothing (another holder has the task) backs off instead of looping", async () => {
+    const root = fleetRepo("concurrency: 2\nreview: { plan: auto }\n");
+    writeTaskFile(root, { id: "whole", title: "The whole", phase: "implement", status: "waiting-children" });
+    writeTaskFile(root, { id: "part-a", title: "Part a", phase: "done", status: "ready", parent: "whole" });
+    commitFleetDir(root, "a parent whose only child is done");
+    const { c, repo } = await coordinator(root, () => undefined);
+    const held = await lockTask(repo.commonDir, "whole");
+    try {
+      const first = await c.reconcile({ full: true });
+      expect(first.started.map((s) => s.taskId)).toEqual(["whole"]);
+      await c.whenJobEnds();
+      const again = await c.reconcile({ full: true });
+      expect(again.started).toEqual([]);
+      expect(again.waiting.find((w) => w.taskId === "whole")?.why).toMatch(
+        /integration check backed off until/,
+      );
+      expect(get(root, "whole")).toMatchObject({ phase: "implement", status: "waiting-children" });
+    } finally {
+      await held?.release();
+    }
   });
 
   it("a malformed child file fails the plan attempt, naming the file and field", async () => {

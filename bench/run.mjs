@@ -108,6 +108,7 @@ try {
   await (await import(path.join(here, "remote.mjs"))).benchRemote();
   const { benchBoard } = await import(path.join(here, "board.mjs"));
   await benchBoard({ root, cli, count: COUNT, report, measure });
+  await (await import(path.join(here, "fanout.mjs"))).benchFanout({ cli });
 } finally {
   execFileSync("rm", ["-rf", root]);
 }

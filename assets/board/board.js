@@ -41,6 +41,31 @@ function cardMeta(card) {
   return el("div", { className: "meta" }, parts);
 }
 
+/** Fan-out: a parent's children, each with its state (the cards of every task are loaded). */
+function childrenOf(card) {
+  return [...cards.values()].filter((c) => c.parent === card.id).sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+function childrenNode(card) {
+  const kids = childrenOf(card);
+  if (kids.length === 0) return null;
+  const done = kids.filter((c) => c.phase === "done").length;
+  const items = kids.map((c) => {
+    const state = c.phase === "done" || c.phase === "dropped" ? c.phase : `${c.phase} / ${c.status}`;
+    return el(
+      "li",
+      { className: `child status ${c.phase === "done" ? "done" : c.status}`, title: c.title },
+      `${c.id}: ${state}`,
+    );
+  });
+  return el(
+    "div",
+    { className: "children" },
+    el("span", {}, `children: ${done}/${kids.length} done`),
+    el("ul", {}, items),
+  );
+}
+
 function cardNode(card) {
   return el(
     "a",
@@ -52,6 +77,7 @@ function cardNode(card) {
     el("div", { className: "title" }, card.title),
     el("div", { className: "meta" }, el("span", { className: "id" }, card.id)),
     cardMeta(card),
+    childrenNode(card),
   );
 }
 

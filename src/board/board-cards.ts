@@ -26,6 +26,8 @@ export interface Card {
   started: string | null;
   /** False for a hand-dropped idea the daemon has not filled in yet. */
   normalized: boolean;
+  /** Fan-out: the task this one is a child of, or null (the page finds a parent's children by it). */
+  parent: string | null;
 }
 
 /** What one batch of file events changed: cards to (re)draw, ids of cards gone, ids whose records changed. */
@@ -60,6 +62,7 @@ export class BoardCards {
         agent: t.agent,
         started: t.running_ms === null ? null : new Date(now - t.running_ms).toISOString(),
         normalized: t.normalized,
+        parent: t.parent,
       });
     }
   }
@@ -83,6 +86,7 @@ export class BoardCards {
       agent: claim?.active ? claim.agent : null,
       started: claim?.active ? claim.started : t.status === "running" ? (t.updated ?? null) : null,
       normalized: result.task.normalized,
+      parent: t.parent,
     };
   }
 

@@ -1,6 +1,7 @@
 /**
- * Reads what a plan approval covers — `plans/<id>.md`, `acceptance/<id>.md` and every file under
- * `acceptance/<id>/` — and hashes it with {@link approvalHash} (see `src/lifecycle/approval-hash.ts`
+ * Reads what a plan approval covers — `plans/<id>.md`, `acceptance/<id>.md`, every file under
+ * `acceptance/<id>/` and every file under `plans/<id>/` (the child tasks a fanned-out plan proposes,
+ * `plans/<id>/children/<slug>.md`) — and hashes it with {@link approvalHash} (see `src/lifecycle/approval-hash.ts`
  * for the exact scheme). Used by `fleet approve`, `fleet show` and `fleet doctor`.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import {
   type HashInput,
   recordHashContent,
 } from "../lifecycle/approval-hash.js";
-import { acceptanceFilesDir, type FleetPaths, relativeToRoot } from "../store/paths.js";
+import { acceptanceFilesDir, type FleetPaths, planPath, relativeToRoot } from "../store/paths.js";
 import type { Loaded, Problem } from "../store/read-file.js";
 import { readAcceptance, readPlan } from "../store/read-records.js";
 import type { Acceptance, Plan } from "../store/schemas/artifacts.js";
@@ -23,6 +24,8 @@ export interface ApprovalInputs {
   acceptance: Loaded<Acceptance> | null;
   /** Files under `acceptance/<id>/`, relative to the repository root, sorted. */
   files: string[];
+  /** Files under `plans/<id>/` (proposed children), relative to the repository root, sorted. */
+  childFiles: string[];
   problems: Problem[];
   sha256: string | null;
 }
@@ -52,14 +55,19 @@ export function readApprovalInputs(paths: FleetPaths, id: string): ApprovalInput
   const acceptance = readAcceptance(paths, id, problems);
   const abs = listFiles(acceptanceFilesDir(paths, id));
   const files = abs.map((f) => relativeToRoot(paths.root, f));
+  const childAbs = listFiles(planPath(paths, id).slice(0, -".md".length));
+  const childFiles = childAbs.map((f) => relativeToRoot(paths.root, f));
   let sha256: string | null = null;
   if (plan && acceptance) {
+    const raw = (list: string[], rel: string[]) =>
+      list.map((f, i) => ({ path: rel[i] ?? f, content: readFileSync(f) }));
     const inputs: HashInput[] = [
       { path: plan.file, content: recordHashContent(plan.record, plan.body, APPROVAL_FIELDS) },
       { path: acceptance.file, content: recordHashContent(acceptance.record, acceptance.body) },
-      ...abs.map((f, i) => ({ path: files[i] ?? f, content: readFileSync(f) })),
+      ...raw(abs, files),
+      ...raw(childAbs, childFiles),
     ];
     sha256 = approvalHash(inputs);
   }
-  return { plan, acceptance, files, problems, sha256 };
+  return { plan, acceptance, files, childFiles, problems, sha256 };
 }

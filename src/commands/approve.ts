@@ -2,9 +2,22 @@
  * `fleet approve <id>`: a person approves the plan (bound to the content hash of plan + acceptance), or
  * lets a change held before ship go ahead.
  */
+import path from "node:path";
 import { FleetError } from "../errors.js";
+import { awaitChildren } from "../lifecycle/children.js";
 import { approvePlan, approveShip, describeState } from "../lifecycle/person-actions.js";
-import { acceptanceFilesDir, acceptancePath, type FleetPaths, planPath, taskPath } from "../store/paths.js";
+import { writeFileAtomically } from "../store/atomic-write.js";
+import { childTaskFiles } from "../store/child-task-files.js";
+import {
+  acceptanceFilesDir,
+  acceptancePath,
+  childrenDir,
+  type FleetPaths,
+  planPath,
+  relativeToRoot,
+  taskPath,
+} from "../store/paths.js";
+import { readChildren } from "../store/read-children.js";
 import type { Loaded } from "../store/read-file.js";
 import type { Plan } from "../store/schemas/artifacts.js";
 import { withStateLock } from "../store/state-lock.js";
@@ -33,6 +46,25 @@ export interface ApproveResult extends ChangeResult {
   sha256: string;
   /** Ids of weak checks approved with `yes` ([] for a ship approval). */
   weak: string[];
+  /** Ids of the child tasks a fanned-out plan became ([] when it proposed none). */
+  children: string[];
+}
+
+/** The children proposed beside the plan of `id`, validated again (a person may have edited them). */
+function proposedChildren(paths: FleetPaths, id: string) {
+  const dir = childrenDir(paths, id);
+  const read = readChildren(dir, relativeToRoot(paths.root, dir));
+  if (!read.ok) {
+    const lines = read.problems.map((p) => `  ${p.file}${p.field ? ` (${p.field})` : ""}: ${p.message}`);
+    throw new FleetError(
+      "invalid",
+      `cannot approve ${id}: its child task files do not validate:\n${lines.join("\n")}`,
+      {
+        hint: `Fix them (or \`fleet reject ${id} -m "…"\` to have the planner redo the decomposition), then approve again.`,
+      },
+    );
+  }
+  return read.proposals;
 }
 
 /** The plan and acceptance that an approval needs, with their hash; refuses when either is missing or broken. */
@@ -110,10 +142,23 @@ export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
     const next = ship
       ? approveShip(before, plan.record, sha256, ctx.by, ctx.now)
       : approvePlan(before, plan.record, sha256, ctx.by, ctx.now);
+    // Approving a fanned-out plan approves its decomposition: the children become tasks now.
+    const fanOut = !ship && before.phase === "plan" ? proposedChildren(ctx.paths, id) : [];
+    const spawned =
+      fanOut.length > 0 ? childTaskFiles(ctx.paths, before, fanOut, new Date(Date.parse(ctx.now))) : [];
+    if (spawned.length > 0) next.task = awaitChildren(next.task, ctx.now);
     await writePlan(ctx.paths, next.plan, plan.body);
+    for (const child of spawned)
+      await writeFileAtomically(path.join(ctx.paths.root, child.rel), child.content);
     await writeTask(ctx.paths, next.task, loaded.body);
     const files = [taskPath(ctx.paths, id), planPath(ctx.paths, id)];
-    if (!ship) files.push(acceptancePath(ctx.paths, id), acceptanceFilesDir(ctx.paths, id));
+    if (!ship)
+      files.push(
+        acceptancePath(ctx.paths, id),
+        acceptanceFilesDir(ctx.paths, id),
+        planPath(ctx.paths, id).slice(0, -".md".length),
+        ...spawned.map((c) => path.join(ctx.paths.root, c.rel)),
+      );
     const commit = await commitChange(
       ctx,
       {
@@ -121,7 +166,7 @@ export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
         phase: ship ? "ship" : "plan",
         event: "approved",
         title: before.title,
-        body: `${ship ? "Ship" : "Plan"} approved, sha256 ${sha256}${weak.length ? `\nApproved with weak checks (--yes): ${weak.map((w) => w.id).join(", ")}` : ""}`,
+        body: `${ship ? "Ship" : "Plan"} approved, sha256 ${sha256}${weak.length ? `\nApproved with weak checks (--yes): ${weak.map((w) => w.id).join(", ")}` : ""}${spawned.length ? `\nChild tasks: ${spawned.map((c) => c.task.id).join(", ")}` : ""}`,
       },
       files,
     );
@@ -130,6 +175,7 @@ export async function approve(opts: ApproveOptions): Promise<ApproveResult> {
       approved: ship ? "ship" : "plan",
       sha256,
       weak: weak.map((w) => w.id),
+      children: spawned.map((c) => c.task.id),
     };
   });
 }

@@ -10,7 +10,8 @@ import { gitText } from "../git/run-git.js";
 import { workTreeDrift } from "../git/work-tree-drift.js";
 import { probeSandbox } from "../sandbox/index.js";
 import { isValidId } from "../store/ids.js";
-import { type FleetPaths, relativeToRoot } from "../store/paths.js";
+import { childrenDir, type FleetPaths, relativeToRoot } from "../store/paths.js";
+import { readChildren } from "../store/read-children.js";
 import type { Problem } from "../store/read-file.js";
 import { readAgents, readConfig, readGates, readResearch, readRuns } from "../store/read-records.js";
 import { type LoadedTask, readTasks } from "../store/read-tasks.js";
@@ -234,11 +235,15 @@ export async function doctor(opts: DoctorOptions): Promise<DoctorResult> {
         fix: `Set task: ${id}.`,
       });
   }
-  const planIds = scanTaskFolder(paths, paths.plans, tasks, out, false);
+  // plans/<id>/ holds the child tasks a fanned-out plan proposes.
+  const planIds = [...new Set(scanTaskFolder(paths, paths.plans, tasks, out, true))];
   scanTaskFolder(paths, paths.acceptance, tasks, out, true);
   for (const id of planIds) {
     const inputs = readApprovalInputs(paths, id);
     store.push(...inputs.problems.filter((p) => p.file.startsWith(".fleet/plans/")));
+    const kids = childrenDir(paths, id);
+    const children = readChildren(kids, relativeToRoot(paths.root, kids));
+    if (!children.ok) store.push(...children.problems);
     const plan = inputs.plan;
     if (!plan) continue;
     if (plan.record.task !== id)

@@ -47,6 +47,10 @@ export interface BoardEntry {
   attempts: Record<string, number>;
   /** What the agents cost on this task so far, in USD; null when no runner reported a cost. */
   cost_usd: number | null;
+  /** The task this one is a child of (fan-out), or null. */
+  parent: string | null;
+  /** For a fanned-out task: each child's id and `phase / status` (`done`, `dropped` alone); else []. */
+  children: { id: string; state: string }[];
 }
 
 /** The board: entries in lifecycle order (then priority, then id), and the queue files that did not load. */
@@ -97,6 +101,12 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
     claims = new Map(readActiveClaims(where.commonDir).map((c) => [c.task, c]));
     break;
   }
+  const kids = new Map<string, { id: string; state: string }[]>();
+  for (const { record: t } of tasks.values()) {
+    if (t.parent === null) continue;
+    const state = t.phase === "done" || t.phase === "dropped" ? t.phase : `${t.phase} / ${t.status}`;
+    kids.set(t.parent, [...(kids.get(t.parent) ?? []), { id: t.id, state }]);
+  }
   const out: BoardEntry[] = [];
   let hidden = 0;
   for (const { record: t, file, normalized } of tasks.values()) {
@@ -124,6 +134,8 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       question: t.question,
       attempts: t.attempts,
       cost_usd: t.cost_usd,
+      parent: t.parent,
+      children: (kids.get(t.id) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1)),
     });
   }
   out.sort(

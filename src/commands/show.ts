@@ -4,6 +4,7 @@ import { type ApprovalState, approvalState } from "../lifecycle/approval-hash.js
 import { type YourTurn, yourTurn } from "../lifecycle/your-turn.js";
 import type { Problem } from "../store/read-file.js";
 import { readResearch, readRuns } from "../store/read-records.js";
+import { readTasks } from "../store/read-tasks.js";
 import type { Acceptance, Plan, Research } from "../store/schemas/artifacts.js";
 import type { Outcome } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
@@ -57,6 +58,10 @@ export interface ShowResult {
     hygiene: CheckHygiene;
   } | null;
   runs: RunSummary[];
+  /** Child tasks (fan-out: tasks whose `parent` is this one), oldest first, with what each cost in USD. */
+  children: { id: string; title: string; phase: string; status: string; cost_usd: number | null }[];
+  /** Child task files the plan proposes (`.fleet/plans/<id>/children/…`), relative to the root. */
+  proposed_children: string[];
   /** Files of this task (other than the task file) that did not validate; the rest is still shown. */
   problems: Problem[];
   /**
@@ -119,6 +124,12 @@ export async function show(opts: ShowOptions): Promise<ShowResult> {
       hygiene: await checkHygiene(paths.root, id, inputs, loaded.record.base_commit),
     },
     runs,
+    children: [...readTasks(paths).tasks.values()]
+      .map((c) => c.record)
+      .filter((c) => c.parent === id)
+      .sort((a, b) => ((a.created ?? "") < (b.created ?? "") ? -1 : a.id < b.id ? -1 : 1))
+      .map((c) => ({ id: c.id, title: c.title, phase: c.phase, status: c.status, cost_usd: c.cost.usd })),
+    proposed_children: inputs.childFiles,
     problems,
     last_failure: lastFailure(loaded.record, records, commonDir),
     your_turn: yourTurn(loaded.record),

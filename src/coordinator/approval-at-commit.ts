@@ -1,6 +1,6 @@
 /**
- * The plan approval checked against exactly the files that will run: the plan, the acceptance file
- * and every file under `acceptance/<id>/` as they are in one commit — the commit whose `.fleet/` the
+ * The plan approval checked against exactly the files that will run: the plan, the acceptance file,
+ * every file under `acceptance/<id>/` and the proposed children under `plans/<id>/` as they are in one commit — the commit whose `.fleet/` the
  * acceptance gate restores (the base branch's tip) — not as they are in the person's work tree.
  * Those files are read from git's objects (`withFleetFilesAt`) and hashed by the same code as
  * `fleet approve`.
@@ -23,7 +23,12 @@ export interface ApprovalAtCommitProblem {
 /** The paths an approval of `id` covers, relative to the repository root. */
 export function approvalPaths(id: string): string[] {
   const safe = assertValidId(id);
-  return [`.fleet/plans/${safe}.md`, `.fleet/acceptance/${safe}.md`, `.fleet/acceptance/${safe}/`];
+  return [
+    `.fleet/plans/${safe}.md`,
+    `.fleet/plans/${safe}/`,
+    `.fleet/acceptance/${safe}.md`,
+    `.fleet/acceptance/${safe}/`,
+  ];
 }
 
 /** The last `approved` audit commit of `id` reachable from `commit`, or null. */

@@ -38,7 +38,8 @@ export class ApprovalCache {
       this.entries.delete(id);
       return false;
     }
-    const key = `${plan}|${stamp(acceptancePath(this.paths, id))}|${stampTree(acceptanceFilesDir(this.paths, id))}`;
+    const folder = planPath(this.paths, id).slice(0, -".md".length);
+    const key = `${plan}|${stamp(acceptancePath(this.paths, id))}|${stampTree(acceptanceFilesDir(this.paths, id))}|${stampTree(folder)}`;
     const old = this.entries.get(id);
     if (old?.key === key) return old.approved;
     const inputs = readApprovalInputs(this.paths, id);

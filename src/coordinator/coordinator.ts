@@ -23,7 +23,9 @@ import type { CoordinatorContext } from "./context.js";
 import { type Definitions, DefinitionsAtBase } from "./definitions.js";
 import { defaultExecutors } from "./executors.js";
 import { Intake } from "./intake.js";
+import { integrateParent } from "./integration.js";
 import type { Executors, FleetLogEvent, PhaseExecutor } from "./job.js";
+import { stepParents } from "./parents.js";
 import { type RunningJob, startJob } from "./run-job.js";
 import { runShip } from "./ship.js";
 import { ShipBatchRun } from "./ship-batch-run.js";
@@ -52,6 +54,9 @@ export interface ReconcileReport {
   /** Hand-dropped ideas left for the next reconcile because they changed a moment ago. */
   settling: number;
 }
+
+/** How long a parent's integration check waits after one that landed nothing (an error, a held lock), ms. */
+const INTEGRATION_BACKOFF_MS = 30_000;
 
 /** Aborts a job because the daemon is stopping: the run lands as `interrupted`. */
 export const SHUTDOWN = "the daemon is shutting down";
@@ -163,6 +168,36 @@ export class Coordinator {
       if (!this.claiming) break;
       if (await this.launch(action, defs)) started.push(action);
     }
+    // Fan-out: parents waiting for their children (a slot each for the integration check).
+    const parents = await stepParents(this.ctx, tasks, new Set(this.jobs.keys())).catch((err: unknown) => {
+      this.emit(null, null, "error", `fan-out: ${(err as Error).message}`);
+      return { integrate: [], waiting: [] };
+    });
+    decision.waiting.push(...parents.waiting);
+    for (const id of configBroken ? [] : parents.integrate) {
+      if (!this.claiming) break;
+      if (this.jobs.size >= config.concurrency) {
+        decision.waiting.push({
+          taskId: id,
+          phase: "implement",
+          why: `all ${config.concurrency} slots are busy`,
+        });
+        continue;
+      }
+      const retryAt = this.retryAt.get(id);
+      if (retryAt !== undefined && this.ctx.now().getTime() < retryAt) {
+        const until = new Date(retryAt).toISOString().slice(0, 19);
+        decision.waiting.push({
+          taskId: id,
+          phase: "implement",
+          why: `integration check backed off until ${until}Z`,
+        });
+        continue;
+      }
+      const action: Action = { taskId: id, phase: "implement", agent: null };
+      this.integrate(action, defs);
+      started.push(action);
+    }
     this.scheduleWake();
     return { started, waiting: decision.waiting, problems, settling };
   }
@@ -244,6 +279,33 @@ export class Coordinator {
     });
     this.jobs.set(action.taskId, running);
     return true;
+  }
+
+  /** Runs the integration check of a waiting parent in the background, as a job of its own. */
+  private integrate(action: Action, defs: Definitions): void {
+    const controller = new AbortController();
+    const started = this.ctx.now();
+    const file = taskPath(this.ctx.paths, action.taskId);
+    let landed = false;
+    const done = integrateParent(this.ctx, action.taskId, defs, controller.signal)
+      .then((event) => {
+        landed = event !== null;
+        if (event === "failed") this.failed.add(action.taskId);
+      })
+      .catch((err: unknown) =>
+        this.emit(action.taskId, "implement", "error", `integration check: ${(err as Error).message}`),
+      )
+      .finally(() => {
+        this.index.refresh([file]);
+        this.jobs.delete(action.taskId);
+        for (const resolve of this.ended.splice(0)) resolve();
+        // Nothing landed (another holder has the task, no base branch, an error): back off a while
+        // rather than start the same check again at once, in a loop.
+        if (landed) this.retryAt.delete(action.taskId);
+        else this.retryAt.set(action.taskId, this.ctx.now().getTime() + INTEGRATION_BACKOFF_MS);
+        this.opts.onWake?.();
+      });
+    this.jobs.set(action.taskId, { action, started, controller, done });
   }
 
   /** Wakes the loop when the earliest back-off runs out. */

@@ -10,6 +10,7 @@ import { agentGateRunner } from "../gates/agent-gate.js";
 import type { GateRunner } from "../gates/run-gates.js";
 import { runGates } from "../gates/run-gates.js";
 import { gitText } from "../git/run-git.js";
+import { planApprovedAutomatically } from "../lifecycle/children.js";
 import { zeroCost } from "../lifecycle/cost.js";
 import { readAcceptance, readPlan } from "../store/read-records.js";
 import type { Cost } from "../store/schemas/common.js";
@@ -70,7 +71,7 @@ export function reviewerFor(job: Job): GateRunner {
  * whose `.fleet/` the acceptance gate runs (see approval-at-commit.ts).
  */
 export async function approvalProblem(job: Job, commit: string): Promise<string | null> {
-  if (job.config.review.plan === "auto") return null;
+  if (planApprovedAutomatically(job.task, job.config.review)) return null;
   return (await approvalProblemAt(job.repo, commit, job.task.id))?.reason ?? null;
 }
 

@@ -7,9 +7,11 @@
  *   people write about the plan is not the plan) and without keys whose value is null, as JSON with sorted
  *   keys, then `\n---\n`, then the markdown body byte for byte;
  * - `.fleet/acceptance/<id>.md`: the same canonical form of its whole frontmatter, plus its body;
- * - every file under `.fleet/acceptance/<id>/`: its raw bytes.
+ * - every file under `.fleet/acceptance/<id>/`: its raw bytes;
+ * - every file under `.fleet/plans/<id>/` (the child tasks of a fanned-out plan,
+ *   `children/<slug>.md`): its raw bytes — the person approves the decomposition with the plan.
  * Re-formatting the YAML (key order, quoting, `x: null` vs. no `x`) keeps an approval; any change to a
- * value, a body or a check file voids it. Pure: the caller reads the files.
+ * value, a body, a check file or a child file voids it. Pure: the caller reads the files.
  */
 import { createHash } from "node:crypto";
 

@@ -119,6 +119,10 @@ export interface TaskCostRow extends CostRow {
   title: string;
   shipped: boolean;
   shipped_at: string | null;
+  /** Fan-out: the ids of this task's children ([] for a task without any). */
+  children: string[];
+  /** Fan-out: this task's runs plus all its children's (null for a task without children). */
+  with_children: CostRow | null;
 }
 
 /** The whole `fleet cost` report. Rows are sorted by key (tasks: shipped first, then by id). */
@@ -182,23 +186,34 @@ function group(runs: readonly Run[], keyOf: (run: Run) => string): CostRow[] {
 
 /**
  * The cost report over every run record: totals, per task (all its runs, failed attempts included;
- * shipped tasks first), per phase, per agent + model, and per night in `timeZone`.
+ * shipped tasks first; a fanned-out task also with its children's runs rolled up), per phase, per agent + model, and per night in `timeZone`.
  */
 export function costReport(
   runs: readonly Run[],
-  tasks: readonly Pick<Task, "id" | "title" | "shipped">[],
+  tasks: readonly (Pick<Task, "id" | "title" | "shipped"> & Partial<Pick<Task, "parent">>)[],
   timeZone?: string,
 ): CostReport {
   const total = emptyRow("total");
   for (const run of runs) addRun(total, run);
   const byId = new Map(tasks.map((t) => [t.id, t]));
+  const kids = new Map<string, string[]>();
+  for (const t of tasks) if (t.parent) kids.set(t.parent, [...(kids.get(t.parent) ?? []), t.id]);
   const taskRows: TaskCostRow[] = group(runs, (r) => r.task).map((row) => {
     const task = byId.get(row.key);
+    const children = (kids.get(row.key) ?? []).sort();
+    let rolled: CostRow | null = null;
+    if (children.length > 0) {
+      const family = new Set([row.key, ...children]);
+      rolled = emptyRow(row.key);
+      for (const run of runs) if (family.has(run.task)) addRun(rolled, run);
+    }
     return {
       ...row,
       title: task?.title ?? "(task file gone)",
       shipped: Boolean(task?.shipped),
       shipped_at: task?.shipped?.at ?? null,
+      children,
+      with_children: rolled,
     };
   });
   taskRows.sort(

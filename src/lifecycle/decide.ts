@@ -6,7 +6,8 @@
  * Rules (AGENTS.md, lifecycle table): a task runs when its `status` is `ready`; `idea / ready` starts
  * research, `<phase> / ready` starts that phase. It waits while any `depends_on` task is not `done`,
  * while it is backed off (try later), while its `touches` overlap a running or just-started task,
- * while its implement phase lacks an approved plan (unless `review.plan: auto`), while the phase's
+ * while its implement phase lacks an approved plan (unless `review.plan: auto`, or `review.children:
+ * auto` for a child task), while the phase's
  * agent file is missing or no executor handles the phase, while a budget is spent (the day's, or the
  * task's), and while all `concurrency` slots are taken. Ships exclude each other: the merge queue
  * rule is in `./ship-queue.ts` (one ship or one batch at a time; a waiting ship is never started).
@@ -16,6 +17,7 @@
 import type { Phase, WorkPhase } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { Task } from "../store/schemas/task.js";
+import { planApprovedAutomatically } from "./children.js";
 import { shipQueue } from "./ship-queue.js";
 import { touchesOverlap } from "./touches.js";
 
@@ -178,7 +180,11 @@ function whyWait(
 ): string | null {
   if (!input.executors.has(phase)) return `nothing runs the ${phase} phase here yet`;
   if (agent !== null && !input.agents.has(agent)) return `no valid agent file .fleet/agents/${agent}.md`;
-  if (phase === "implement" && input.config.review.plan !== "auto" && !input.approvedPlans.has(task.id))
+  if (
+    phase === "implement" &&
+    !planApprovedAutomatically(task, input.config.review) &&
+    !input.approvedPlans.has(task.id)
+  )
     return "the plan has no current approval (fleet approve)";
   const dep = unmetDependency(task, byId);
   if (dep) return dep;

@@ -41,6 +41,10 @@ const DELIVER: Record<PromptInput["phase"], string> = {
     "  `.fleet/acceptance/<task id>/`. Name test files `<name>.accept.mjs` (not `*.test.*`, `*.spec.*` or",
     "  a `test/` folder, which the project's own test runner would pick up) and run each by its path,",
     "  e.g. `node --test .fleet/acceptance/<task id>/<name>.accept.mjs`.",
+    "- optionally, to split work too big for one change, `$FLEET_OUTPUT_DIR/children/<slug>.md`: one task",
+    "  file per part (frontmatter `title`, and optionally `touches`, `depends_on` naming sibling slugs or",
+    "  task ids, `priority`; the body says what the part is). Approved with your plan, each becomes a task",
+    "  planned and shipped on its own; your acceptance checks then judge the whole once all are done.",
   ].join("\n"),
   implement: [
     "Implement the plan in this worktree (branch `fleet/<task id>`). Commit or leave your changes: the",

@@ -28,7 +28,7 @@ export function formatReport(r: Report, form: "text" | "markdown"): string {
   if (r.shipped.length === 0) item("nothing");
   for (const t of r.shipped) {
     item(
-      `${code(t.id)} ${t.title} — ${code(t.commit.slice(0, 10))}, ${size(t.size)}${t.cost_usd > 0 ? `, ${formatUsd(t.cost_usd)}` : ""}`,
+      `${code(t.id)} ${t.title} — ${code(t.commit.slice(0, 10))}, ${size(t.size)}${t.cost_usd > 0 ? `, ${formatUsd(t.cost_usd)}` : ""}${t.with_children_usd !== undefined ? `, ${formatUsd(t.with_children_usd)} with its children` : ""}`,
     );
   }
   head(`Waiting for you (${r.waiting.length})`);

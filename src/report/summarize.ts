@@ -31,6 +31,8 @@ export interface ReportTask {
   phase: string;
   status: string;
   cost_usd: number;
+  /** Fan-out: what the task and all its children cost in the window (USD); absent without children. */
+  with_children_usd?: number;
 }
 
 /** The report. Durations in ms, money in USD. */
@@ -84,13 +86,15 @@ export function summarizeReport(input: ReportInput): Report {
   const runs = input.runs.filter((r) => inWindow(r.started, since, until));
   const costByTask = new Map<string, number>();
   for (const r of runs) costByTask.set(r.task, (costByTask.get(r.task) ?? 0) + (r.cost.usd ?? 0));
-  const line = (t: Task): ReportTask => ({
-    id: t.id,
-    title: t.title,
-    phase: t.phase,
-    status: t.status,
-    cost_usd: costByTask.get(t.id) ?? 0,
-  });
+  const kids = new Map<string, string[]>();
+  for (const t of input.tasks) if (t.parent) kids.set(t.parent, [...(kids.get(t.parent) ?? []), t.id]);
+  const line = (t: Task): ReportTask => {
+    const own = costByTask.get(t.id) ?? 0;
+    const children = kids.get(t.id);
+    const out: ReportTask = { id: t.id, title: t.title, phase: t.phase, status: t.status, cost_usd: own };
+    if (children) out.with_children_usd = children.reduce((sum, c) => sum + (costByTask.get(c) ?? 0), own);
+    return out;
+  };
   const byId = [...input.tasks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const shipped = byId
     .filter((t) => t.shipped && inWindow(t.shipped.at, since, until))

@@ -64,6 +64,13 @@ export function acceptancePath(p: FleetPaths, id: string): string {
 export function acceptanceFilesDir(p: FleetPaths, id: string): string {
   return path.join(p.acceptance, assertValidId(id));
 }
+/**
+ * `.fleet/plans/<id>/children/` — child tasks a fanned-out plan proposes (`<slug>.md` each); covered by
+ * the plan's approval, they become tasks of their own when it is approved.
+ */
+export function childrenDir(p: FleetPaths, id: string): string {
+  return path.join(p.plans, assertValidId(id), "children");
+}
 /** `.fleet/runs/<id>/` */
 export function runsDir(p: FleetPaths, id: string): string {
   return path.join(p.runs, assertValidId(id));

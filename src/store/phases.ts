@@ -15,8 +15,18 @@ export type WorkPhase = (typeof WORK_PHASES)[number];
  * Status within a phase. `draft`: an idea still being written. `ready`: the phase's machinery may
  * start. `running`: claimed and under way. `awaiting-approval`: waits for `fleet approve`.
  * `blocked`: waits for `fleet answer` (or for a person to fix a setup problem). `failed`: out of attempts.
+ * `waiting-children`: a fanned-out parent (`implement` only) waits for its child tasks to be `done`,
+ * then its own acceptance checks run on the base tip (the integration check).
  */
-export const STATUSES = ["draft", "ready", "running", "awaiting-approval", "blocked", "failed"] as const;
+export const STATUSES = [
+  "draft",
+  "ready",
+  "running",
+  "awaiting-approval",
+  "blocked",
+  "failed",
+  "waiting-children",
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Now, as a second-precision UTC timestamp (`2026-11-21T03:12:09Z`). */

@@ -19,7 +19,7 @@ import { readRecordText } from "./read-text.js";
 import type { Task } from "./schemas/task.js";
 
 /** Bump when the task schema or the entry shape changes: old caches are then ignored. */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 /**
  * The fields of a task the board shows; all a listing needs. `updated`: null when the file has none;
@@ -27,7 +27,7 @@ const CACHE_VERSION = 3;
  */
 export type BoardTask = Pick<
   Task,
-  "id" | "title" | "phase" | "status" | "priority" | "question" | "attempts"
+  "id" | "title" | "phase" | "status" | "priority" | "question" | "attempts" | "parent"
 > & {
   updated: string | null;
   cost_usd: number | null;
@@ -52,7 +52,7 @@ export interface TaskIndex {
 type Key = [number, number, number, number];
 /**
  * One file's cache line, flat so that 10,000 of them parse fast: its key, then either
- * `normalized (0|1), id, title, phase, status, priority, updated, question, attempts, cost_usd` or the
+ * `normalized (0|1), id, title, phase, status, priority, updated, question, attempts, cost_usd, parent` or the
  * file's problems.
  */
 type CacheEntry =
@@ -68,6 +68,7 @@ type CacheEntry =
       string | null,
       Record<string, number>,
       number | null,
+      string | null,
     ]
   | [...Key, Problem[]];
 
@@ -159,6 +160,7 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
             t.question,
             t.attempts,
             t.cost.usd,
+            t.parent,
           ];
         } else entry = [...key, result.problems];
         dirty = true;
@@ -170,9 +172,10 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
     next[name] = entry;
     if (entry.length === 5) problems.push(...entry[4]);
     else {
-      const [, , , , n, id, title, phase, status, priority, updated, question, attempts, cost_usd] = entry;
+      const [, , , , n, id, title, phase, status, priority, updated, question, attempts, cost_usd, parent] =
+        entry;
       tasks.set(id, {
-        record: { id, title, phase, status, priority, updated, question, attempts, cost_usd },
+        record: { id, title, phase, status, priority, updated, question, attempts, cost_usd, parent },
         file: `${dir}/${name}`,
         normalized: n === 1,
       });

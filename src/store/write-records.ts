@@ -18,6 +18,7 @@ export const LAYOUT = {
   research: { keyOrder: PLAN_KEY_ORDER, flowLevel: -1 },
   acceptance: { keyOrder: ["task", "checks", "on_base"], flowLevel: -1 },
   run: { keyOrder: RUN_KEY_ORDER, flowLevel: 2 },
+  child: { keyOrder: ["title", "priority", "touches", "depends_on"], flowLevel: 1 },
 } satisfies Record<string, StringifyOptions>;
 
 /** The text of a task file. */

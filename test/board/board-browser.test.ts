@@ -158,4 +158,35 @@ describe("fleet board in a browser", () => {
     await page.waitForSelector('#needs-you .card[data-id="q"]', { state: "detached" });
     await screenshot(page, "7-answered");
   });
+
+  it("shows a fanned-out task's children and their states on its card, live", async () => {
+    const root = fleetRepo();
+    writeTaskFile(root, { id: "whole", title: "The whole", phase: "implement", status: "waiting-children" });
+    writeTaskFile(root, { id: "part-a", title: "Part a", phase: "done", status: "ready", parent: "whole" });
+    writeTaskFile(root, {
+      id: "part-b",
+      title: "Part b",
+      phase: "plan",
+      status: "awaiting-approval",
+      parent: "whole",
+    });
+    commitFleetDir(root);
+    const board = await startBoardProcess(root);
+    const page = await openPage();
+    await page.goto(board.url);
+    await page.waitForSelector(`.column[data-phase="implement"] ${card("whole")} .children`);
+    expect(await page.textContent(`.column ${card("whole")} .children`)).toBe(
+      "children: 1/2 donepart-a: donepart-b: plan / awaiting-approval",
+    );
+    expect(await page.textContent(`.column ${card("whole")} .status`)).toBe("waiting-children");
+    writeTaskFile(root, {
+      id: "part-b",
+      title: "Part b",
+      phase: "implement",
+      status: "running",
+      parent: "whole",
+    });
+    await page.waitForSelector(`${card("whole")} .children >> text=part-b: implement / running`);
+    await screenshot(page, "7-fan-out-children");
+  });
 });

@@ -97,6 +97,7 @@ describe("readTaskIndex (cached listing)", () => {
           question: full?.question,
           attempts: full?.attempts,
           cost_usd: full?.cost.usd,
+          parent: full?.parent,
         });
       }
       expect(index.tasks.get("b")?.normalized).toBe(false);

@@ -12,6 +12,9 @@ Approves what waits for you:
     .fleet/plans/<id>.md. The sha256 covers the plan, .fleet/acceptance/<id>.md and every file under
     .fleet/acceptance/<id>/, so any later change to them voids the approval. Review them first, e.g.
     \`git diff\` / \`fleet show <id>\`.
+    A plan that fans out (.fleet/plans/<id>/children/<slug>.md, also covered by the sha256) is approved
+    with its decomposition: each child becomes a task at plan / ready (parent: <id>) and the plan's task
+    waits in implement / waiting-children until every child is done and its own checks pass on the base.
   - a plan changed after you approved it (in implement or ship): records the approval again.
   - a change held before ship (ship / awaiting-approval → ship / ready): records ship_approval.
 Your git user.name and user.email are the "by". One commit (event: approved).
@@ -22,7 +25,8 @@ Options:
   --yes            approve a plan even though some of its checks are weak (\`fleet show\` lists them)
   --sha256 <hash>  approve only if the plan's approval hash is still this one (the hash \`fleet show\`
                    printed when you read it): a plan that changed since is not approved (exit 4)
-  --json           print {id, title, from, to, commit, approved: "plan" | "ship", sha256, weak: [check id]}
+  --json           print {id, title, from, to, commit, approved: "plan" | "ship", sha256, weak: [check id],
+                   children: [id of each child task made]}
 
 Example:
   fleet show rate-limit-the-public-api-7k2q && fleet approve rate-limit-the-public-api-7k2q
@@ -51,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       changeLine(result),
       `  ${result.approved} approved, sha256 ${result.sha256}`,
       ...(result.weak.length ? [`  approved with weak checks (--yes): ${result.weak.join(", ")}`] : []),
+      ...(result.children.length ? [`  child tasks: ${result.children.join(", ")}`] : []),
       ...[nextLine(result.id, result.to)].filter((l): l is string => l !== null),
     ]);
   return EXIT.ok;

@@ -1,6 +1,6 @@
 /** `fleet cost` — argv and printing; the work is in `src/commands/cost.ts`. */
 import { cost } from "../../commands/cost.js";
-import type { CostRow } from "../../lifecycle/cost.js";
+import type { CostRow, TaskCostRow } from "../../lifecycle/cost.js";
 import { EXIT } from "../exit-codes.js";
 import { formatTable, printJson, printLines } from "../output.js";
 import { parseCommand } from "./args.js";
@@ -17,7 +17,8 @@ date a run started).
 Options:
   --all    list tasks that have not shipped one by one too (default: one summary line)
   --json   print {total, tasks, phases, agents, nights}: rows of {key, usd, input_tokens,
-           output_tokens, runs, unpriced}; task rows add {title, shipped, shipped_at}
+           output_tokens, runs, unpriced}; task rows add {title, shipped, shipped_at, children,
+           with_children} (a fanned-out task's runs plus its children's)
 
 Exit codes: 0 shown · 2 usage · 3 no repository or no .fleet/
 `;
@@ -39,6 +40,13 @@ function rowCells(label: string, r: CostRow, extra = ""): string[] {
 
 function section(title: string, rows: string[][]): string[] {
   return rows.length ? ["", title, ...formatTable(rows)] : [];
+}
+
+/** A task's title, and for a fanned-out task what it cost with its children. */
+function withChildren(r: TaskCostRow): string {
+  if (!r.with_children) return r.title;
+  const n = r.children.length;
+  return `${r.title} (with its ${n} child${n === 1 ? "" : "ren"}: ${formatUsd(r.with_children.usd)} on ${r.with_children.runs} runs)`;
 }
 
 /** Runs `fleet cost`; returns the exit code. */
@@ -70,14 +78,14 @@ export async function run(argv: string[]): Promise<number> {
   out.push(
     ...section(
       "Shipped tasks",
-      shipped.map((r) => rowCells(r.key, r, r.title)),
+      shipped.map((r) => rowCells(r.key, r, withChildren(r))),
     ),
   );
   if (values.all)
     out.push(
       ...section(
         "Not shipped",
-        open.map((r) => rowCells(r.key, r, r.title)),
+        open.map((r) => rowCells(r.key, r, withChildren(r))),
       ),
     );
   else if (open.length) {

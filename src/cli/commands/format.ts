@@ -28,5 +28,7 @@ export function nextLine(id: string, state: { phase: string; status: string }): 
     return `next: your turn — finish writing it, then \`fleet ready ${id}\``;
   if (state.status === "ready")
     return "next: the fleet's turn — `fleet watch` (or `fleet run --until-idle`) takes it from here";
+  if (state.status === "waiting-children")
+    return "next: the fleet's turn — its child tasks run first (`fleet show` lists them), then its checks judge the whole";
   return null;
 }

@@ -21,7 +21,7 @@ Options:
   --status <status>  only this status: ${STATUSES.join(", ")}
   --all              include done and dropped tasks
   --json             print {tasks: [{id, title, phase, status, priority, file, normalized, updated,
-                     running_ms, agent, daemon_alive, question, attempts, cost_usd}], problems: [{file, field,
+                     running_ms, agent, daemon_alive, question, attempts, cost_usd, parent, children: [{id, state}]}], problems: [{file, field,
                      message}], hidden, notices: [sentence], sandbox: "bwrap" | "off"}
 
 Examples:
@@ -44,7 +44,9 @@ function line(t: BoardEntry): string[] {
       ? `  (${t.agent ? `${t.agent}, ` : ""}running ${formatDuration(t.running_ms)}${t.daemon_alive === false ? "; no daemon holds it — start `fleet watch` to recover it" : ""})`
       : !t.normalized
         ? "  (new file)"
-        : yourTurnNote(t);
+        : t.status === "waiting-children"
+          ? `  (children: ${t.children.filter((c) => c.state === "done").length}/${t.children.length} done — ${t.children.map((c) => `${c.id} ${c.state}`).join(", ")})`
+          : yourTurnNote(t);
   // A done task is not "ready" for anything: its column says what became of it.
   const status = t.phase === "done" ? "shipped" : t.phase === "dropped" ? "dropped" : t.status;
   return [`  ${t.id}`, status, `P${t.priority}`, `${t.title}${extra}`];

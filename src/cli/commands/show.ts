@@ -11,14 +11,16 @@ Everything about one task: its frontmatter and body, the research, the plan with
 (approved and still valid, or voided by a change since), the acceptance checks and their files —
 each marked WEAK when it runs no file of .fleet/acceptance/<id>/ and no file of the base commit, or
 "regression" when it passed on the base commit before any work — and one line per run (seq, phase, outcome, duration, cost). Files of the task that do not validate are
-listed under "problems"; the rest is still shown.
+listed under "problems"; the rest is still shown. A fanned-out task lists its child tasks with their
+states (before approval: the child files its plan proposes).
 
 Options:
   --json   print {task: {record, body, file, normalized}, research, plan: {record, body, file,
            approval: "none"|"valid"|"voided", ship_approval, sha256}, acceptance: {record, body,
            file, files, hygiene: {weak: [{id, why}], onBase: {commit, fail, pass} | null, regression,
            unrun}}, runs: [{seq, phase, attempt, agent, outcome, started, duration_ms,
-           cost_usd, reason, gates, file}], problems, last_failure: {seq, phase, reason, gate:
+           cost_usd, reason, gates, file}], children: [{id, title, phase, status, cost_usd}],
+           proposed_children: [file], problems, last_failure: {seq, phase, reason, gate:
            {gate, verdict, output_tail, log}, log} | null, your_turn: {waitsFor, commands} | null}
 
 A task that waits for you ends with "your turn" and the commands that apply (approve/reject,
@@ -53,6 +55,15 @@ export function formatShow(r: ShowResult): string[] {
   if (t.question) out.push(`  question: ${t.question}`);
   if (t.depends_on.length) out.push(`  depends on: ${t.depends_on.join(", ")}`);
   if (t.parent) out.push(`  parent: ${t.parent}`);
+  if (r.children.length) {
+    const done = r.children.filter((c) => c.phase === "done").length;
+    out.push(`  children: ${done}/${r.children.length} done`);
+    for (const c of r.children)
+      out.push(
+        `    ${c.id}  ${c.phase === "done" || c.phase === "dropped" ? c.phase : `${c.phase} / ${c.status}`}  ${c.title}`,
+      );
+  } else if (r.proposed_children.length)
+    out.push(`  proposed children (approved with the plan): ${r.proposed_children.join(", ")}`);
   if (t.merged_into) out.push(`  merged into: ${t.merged_into}`);
   if (t.touches.length) out.push(`  touches: ${t.touches.join(", ")}`);
   const attempts = Object.entries(t.attempts);

@@ -5,17 +5,24 @@
  * for a person (`plan / awaiting-approval`), or goes straight on under `review.plan: auto`. Before
  * that, every check runs on the base commit (`checks-on-base.ts`): a plan none of whose checks fails
  * there goes back to the planner; weak and regression checks are named in the proposal.
+ * The planner may also fan the work out into `children/<slug>.md` (plan-children.ts): they land as
+ * `plans/<id>/children/`, approved with the plan; under automatic approval they become tasks at once
+ * (store/child-task-files.ts) and the task waits in `implement / waiting-children`.
  */
 
+import { planApprovedAutomatically } from "../../lifecycle/children.js";
 import { buildPrompt } from "../../lifecycle/prompt.js";
-import { acceptanceFilesDir, relativeToRoot } from "../../store/paths.js";
+import { childTaskFiles } from "../../store/child-task-files.js";
+import { acceptanceFilesDir, planPath, relativeToRoot } from "../../store/paths.js";
 import { OutputRefused } from "../../store/read-output-file.js";
+import { readResearch } from "../../store/read-records.js";
 import type { Job, Landing } from "../job.js";
 import { earlyLanding, failedLanding, readOutput, resultFields, runAgent } from "../run-agent.js";
 import { makePlan } from "./artifacts.js";
 import { baseBranchCommit, readOnlyCheckout } from "./checkout.js";
 import { vetChecks } from "./checks-on-base.js";
 import { earlierWork, previousFeedback } from "./context-files.js";
+import { makeChildren } from "./plan-children.js";
 
 /** Runs one plan attempt. */
 export async function runPlan(job: Job): Promise<Landing> {
@@ -37,7 +44,8 @@ async function planIn(job: Job, cwd: string, base: string): Promise<Landing> {
     task: job.task,
     taskBody: job.taskBody,
     attempt: job.attempt,
-    research: earlier.research,
+    // A child of a fanned-out task skips research: it plans from its parent's.
+    research: earlier.research ?? parentResearch(job),
     rejection: earlier.rejection,
     feedback: previousFeedback(job),
   });
@@ -68,18 +76,40 @@ async function planIn(job: Job, cwd: string, base: string): Promise<Landing> {
     throw err;
   }
   if (!made.ok) return failedLanding(job, r, made.reason);
+  const children = makeChildren(job);
+  if (!children.ok) return failedLanding(job, r, children.reason);
   const vetted = await vetChecks(job, r, base, made.writes);
   if (vetted.kind === "stop") return vetted.landing;
-  const auto = job.config.review.plan === "auto";
+  const auto = planApprovedAutomatically(job.task, job.config.review);
+  const fanned = children.proposals.length > 0;
+  const spawned =
+    auto && fanned
+      ? childTaskFiles(job.paths, job.task, children.proposals, job.started).map(({ rel, content }) => ({
+          rel,
+          content,
+        }))
+      : [];
+  const planFolder = planPath(job.paths, job.task.id).slice(0, -".md".length);
   return {
     ...resultFields(r),
     reason: vetted.warning,
     runBody: vetted.details,
-    end: auto
-      ? { kind: "advance", phase: "implement", status: "ready" }
-      : { kind: "advance", phase: "plan", status: "awaiting-approval" },
-    replaceDirs: [relativeToRoot(job.paths.root, acceptanceFilesDir(job.paths, job.task.id))],
-    writes: vetted.writes,
+    end: !auto
+      ? { kind: "advance", phase: "plan", status: "awaiting-approval" }
+      : fanned
+        ? { kind: "advance", phase: "implement", status: "waiting-children" }
+        : { kind: "advance", phase: "implement", status: "ready" },
+    replaceDirs: [
+      relativeToRoot(job.paths.root, acceptanceFilesDir(job.paths, job.task.id)),
+      relativeToRoot(job.paths.root, planFolder),
+    ],
+    writes: [...vetted.writes, ...children.writes, ...spawned],
     taskPatch: { base_commit: base },
   };
+}
+
+/** The research of the task's parent, for a child task (which has none of its own), or null. */
+function parentResearch(job: Job): string | null {
+  if (job.task.parent === null) return null;
+  return readResearch(job.paths, job.task.parent)?.body ?? null;
 }

@@ -66,6 +66,11 @@ export const configSchema = z.strictObject({
   review: z
     .strictObject({
       plan: z.enum(["person", "auto"]).default("person"),
+      /**
+       * The plans of child tasks made by fan-out: `person` (default) approves each like any plan; `auto`
+       * lets a child implement as soon as its plan is proposed (the decomposition itself was approved).
+       */
+      children: z.enum(["person", "auto"]).default("person"),
       ship: z
         .strictObject({
           files_over: z.number().int().positive().nullable().default(null),
@@ -78,7 +83,12 @@ export const configSchema = z.strictObject({
        */
       tests: z.array(z.string()).default([...DEFAULT_TEST_PATTERNS]),
     })
-    .default({ plan: "person", ship: { files_over: null, paths: [] }, tests: [...DEFAULT_TEST_PATTERNS] }),
+    .default({
+      plan: "person",
+      children: "person",
+      ship: { files_over: null, paths: [] },
+      tests: [...DEFAULT_TEST_PATTERNS],
+    }),
   /**
    * Shipping. `batch`: up to this many gated changes whose `touches` do not overlap are stacked onto
    * the base branch together and judged by one run of the ship gates; a failing batch is bisected

@@ -14,9 +14,19 @@ export type WorkPhase = (typeof WORK_PHASES)[number];
 /**
  * Status within a phase. `draft`: an idea still being written. `ready`: the phase's machinery may
  * start. `running`: claimed and under way. `awaiting-approval`: waits for `fleet approve`.
+ * `awaiting-merge` (ship only, `ship.mode: branch`): the change was pushed as branch `fleet/<id>` and waits
+ * for a person (or a forge) to merge it into the base branch.
  * `blocked`: waits for `fleet answer` (or for a person to fix a setup problem). `failed`: out of attempts.
  */
-export const STATUSES = ["draft", "ready", "running", "awaiting-approval", "blocked", "failed"] as const;
+export const STATUSES = [
+  "draft",
+  "ready",
+  "running",
+  "awaiting-approval",
+  "awaiting-merge",
+  "blocked",
+  "failed",
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Now, as a second-precision UTC timestamp (`2026-11-21T03:12:09Z`). */

@@ -81,6 +81,18 @@ export const configSchema = z.strictObject({
     .default({ plan: "person", ship: { files_over: null, paths: [] }, tests: [...DEFAULT_TEST_PATTERNS] }),
   /** A change touching these globs is rejected, like `.fleet/`. */
   protected: z.array(z.string()).default([]),
+  /**
+   * How a gated change lands. `mode: push` (default): the base branch advances. `mode: branch`: the
+   * squashed change is pushed as `fleet/<id>` (to `remote:`, or left in this clone when it is null) and the task waits at
+   * `ship / awaiting-merge` until the base holds it. `open_pr`: with `mode: branch` and a remote, open a
+   * pull request with the GitHub CLI (`gh`) when it is installed and logged in.
+   */
+  ship: z
+    .strictObject({
+      mode: z.enum(["push", "branch"]).default("push"),
+      open_pr: z.boolean().default(false),
+    })
+    .default({ mode: "push", open_pr: false }),
   /** Spending limits in USD; null = no limit. */
   budgets: z
     .strictObject({

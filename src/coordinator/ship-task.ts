@@ -27,10 +27,12 @@ import { runtimePaths } from "../store/paths.js";
 import type { Cost } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { Gate } from "../store/schemas/gate.js";
+import type { ReviewBranch } from "../store/schemas/review-branch.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { taskRuntime } from "./runtime-dirs.js";
 import { advanceBase, worktreesOnBranch } from "./ship-advance.js";
+import { shipAsBranch } from "./ship-branch.js";
 import { findGatePass, forgetGatePass, rememberGatePass } from "./ship-cache.js";
 import { commitTree, holdsJudgedChange, moveBranch, squashOnto } from "./ship-merge.js";
 import { shipHoldReason } from "./ship-review.js";
@@ -77,6 +79,8 @@ export type ShipOutcome = ShipEnd & { cost: Cost };
 /** How a ship ended, before the cost is added. */
 type ShipEnd =
   | { kind: "shipped"; commit: string; gates: GateResult[]; rounds: number; already?: true }
+  /** `ship.mode: branch`: the change waits on branch `review.branch` for a person to merge it. */
+  | { kind: "pushed"; review: ReviewBranch; gates: GateResult[]; rounds: number }
   | { kind: "held"; reason: string }
   | { kind: "conflict"; paths: string[]; reason: string; feedback: string }
   | { kind: "failed"; outcome: "failed" | "rejected"; reason: string; feedback: string; gates: GateResult[] }
@@ -258,6 +262,17 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
 
     await moveBranch(repo, branch, tip, squash.commit, worktree);
     tip = squash.commit;
+    if (config.ship.mode === "branch") {
+      const offered = await shipAsBranch({
+        repo,
+        config,
+        task,
+        commit: tip,
+        parent: baseTip,
+        env: input.parentEnv,
+      });
+      return offered.kind === "pushed" ? { ...offered, gates, rounds: round } : { ...offered, gates };
+    }
     const reason = `fleet: ship ${task.id}`;
     let advanced: Awaited<ReturnType<RemoteSession["pushShip"]>>;
     try {

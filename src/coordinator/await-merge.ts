@@ -1,0 +1,152 @@
+/**
+ * Watching review branches (`ship.mode: branch`): each reconcile hands the tasks over; for those at
+ * `ship / awaiting-merge` it looks whether the base holds the change (find-merge.ts) — after fetching the
+ * base and `fleet/*` from `remote:` when one is set, at most once per `rescan` interval — and lands
+ * `done` (event `shipped`) when it does. A review branch that is gone without the base holding the
+ * change leaves the task waiting, with `review_branch.gone` and a reason saying what a person can do
+ * (event `branch-gone`); one that comes back clears them (`branch-back`).
+ *
+ * No task awaiting a merge: no git at all. The check runs beside the reconcile, never inside it, so a
+ * slow remote delays no claim; {@link MergeWatch.stop} waits for it.
+ */
+import { commitFleet } from "../git/commit-fleet.js";
+import { git } from "../git/run-git.js";
+import { isAwaitingMerge, markBranchGone, markMerged } from "../lifecycle/await-merge.js";
+import { fetchReviewRefs, trackingRef } from "../remote/fetch-review-refs.js";
+import { relativeToRoot, taskPath } from "../store/paths.js";
+import { nowTimestamp } from "../store/phases.js";
+import { readTask } from "../store/read-tasks.js";
+import type { Config } from "../store/schemas/config.js";
+import type { Task } from "../store/schemas/task.js";
+import { withStateLock } from "../store/state-lock.js";
+import { writeTask } from "../store/write-records.js";
+import type { CoordinatorContext } from "./context.js";
+import { findMerge } from "./find-merge.js";
+import { forgetGatePass } from "./ship-cache.js";
+import { cleanUpShipped } from "./ship-task.js";
+
+/** Sees review branches merged or gone; one instance per coordinator. */
+export class MergeWatch {
+  /** Per task: the base and branch tips last looked at (`<base> <branch>`), so an unchanged pair costs nothing. */
+  private readonly seen = new Map<string, string>();
+  private lastFetch = new Map<string, number>();
+  private fetchProblem: string | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: CoordinatorContext,
+    /** Called with the task file of every task this changed (the index re-reads it, the loop wakes). */
+    private readonly changed: (file: string) => void,
+  ) {}
+
+  /** Starts a check of `tasks` unless one is under way; returns at once. */
+  poke(tasks: readonly Task[], config: Config): void {
+    if (this.running || !tasks.some(isAwaitingMerge)) return;
+    this.running = this.check(tasks, config)
+      .catch((err) => this.emit(null, "error", `could not check review branches: ${(err as Error).message}`))
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** Resolves when no check is under way. */
+  async stop(): Promise<void> {
+    await this.running;
+  }
+
+  /**
+   * One check: see the module comment. `force` fetches even within the `rescan` interval.
+   * @throws GitError when git fails unexpectedly in this clone.
+   */
+  async check(tasks: readonly Task[], config: Config, opts: { force?: boolean } = {}): Promise<void> {
+    const waiting = tasks.filter((t) => isAwaitingMerge(t) && t.review_branch);
+    if (waiting.length === 0) return;
+    const root = this.ctx.repo.root;
+    const base = config.base;
+    for (const remote of new Set(waiting.map((t) => t.review_branch?.remote ?? null))) {
+      if (remote) {
+        const now = this.ctx.now().getTime();
+        const last = this.lastFetch.get(remote) ?? Number.NEGATIVE_INFINITY;
+        if (!opts.force && now - last < config.rescan) continue;
+        this.lastFetch.set(remote, now);
+        const problem = await fetchReviewRefs(root, remote, base);
+        if (problem !== this.fetchProblem && problem) this.emit(null, "problem", problem);
+        this.fetchProblem = problem;
+        if (problem) continue;
+      }
+      const baseRef = remote ? trackingRef(remote, base) : `refs/heads/${base}`;
+      const fleetRefs = remote ? trackingRef(remote, "fleet/") : "refs/heads/fleet/";
+      const out = await git(["for-each-ref", "--format=%(objectname) %(refname)", baseRef, fleetRefs], {
+        cwd: root,
+      });
+      const tips = new Map(
+        out.stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => [l.slice(41), l.slice(0, 40)] as const),
+      );
+      const baseTip = tips.get(baseRef);
+      if (!baseTip) continue;
+      for (const task of waiting.filter((t) => (t.review_branch?.remote ?? null) === remote)) {
+        const review = task.review_branch;
+        if (!review) continue;
+        const branchRef = remote ? trackingRef(remote, review.branch) : `refs/heads/${review.branch}`;
+        const branchTip = tips.get(branchRef) ?? null;
+        const key = `${baseTip} ${branchTip} ${review.commit} ${review.gone}`;
+        if (this.seen.get(task.id) === key) continue;
+        this.seen.set(task.id, key);
+        const merged = await findMerge(this.ctx.repo, task.id, review, baseTip);
+        const where = remote ?? "this clone";
+        if (merged) {
+          await this.land(task, review.commit, (t, at) => markMerged(t, merged.commit, merged.by, at), {
+            event: "shipped",
+            body: `${review.branch} merged into ${base}${remote ? ` on ${remote}` : ""} (seen by ${merged.by}) as ${merged.commit}`,
+          });
+          await cleanUpShipped(this.ctx.repo, task.id);
+          forgetGatePass(this.ctx.repo, task.id);
+        } else if (branchTip === null && review.gone === null) {
+          await this.land(task, review.commit, (t, at) => markBranchGone(t, at, where, base), {
+            event: "branch-gone",
+            body: `${review.branch} is gone from ${where}; ${base} does not hold the change`,
+          });
+        } else if (branchTip !== null && review.gone !== null) {
+          await this.land(task, review.commit, (t) => markBranchGone(t, null, where, base), {
+            event: "branch-back",
+            body: `${review.branch} is back on ${where}`,
+          });
+        }
+      }
+    }
+  }
+
+  /** Applies `apply` to the task as it is now, if it still awaits the merge of `commit`, and commits it. */
+  private async land(
+    seen: Task,
+    commit: string,
+    apply: (task: Task, at: string) => Task,
+    event: { event: string; body: string },
+  ): Promise<void> {
+    const { repo, paths } = this.ctx;
+    const file = taskPath(paths, seen.id);
+    const done = await withStateLock(repo.commonDir, async () => {
+      const read = readTask(paths, seen.id);
+      if (!read?.ok) return false;
+      const task = read.task.record;
+      if (!isAwaitingMerge(task) || task.review_branch?.commit !== commit) return false;
+      const next = apply(task, nowTimestamp(this.ctx.now()));
+      await writeTask(paths, next, read.task.body);
+      await commitFleet(repo, {
+        event: { task: task.id, phase: "ship", title: task.title, ...event },
+        paths: [relativeToRoot(repo.root, file)],
+      });
+      return true;
+    });
+    if (!done) return;
+    this.emit(seen.id, event.event === "shipped" ? "shipped" : "warning", event.body);
+    this.changed(file);
+  }
+
+  private emit(task: string | null, event: string, detail: string): void {
+    this.ctx.emit({ at: this.ctx.now(), task, phase: task ? "ship" : null, agent: null, event, detail });
+  }
+}

@@ -82,3 +82,13 @@ export async function gitRemote(): Promise<GitRemote> {
   await start();
   return { dir, url, start, stop };
 }
+
+/** {@link gitRemote}, holding branch `branch` of the clone at `from` (for tests that start from a project). */
+export async function gitRemoteOf(from: string, branch = "main"): Promise<GitRemote> {
+  const remote = await gitRemote();
+  execFileSync("git", ["push", "-q", remote.dir, `${branch}:refs/heads/${branch}`], {
+    cwd: from,
+    stdio: "pipe",
+  });
+  return remote;
+}

@@ -10,6 +10,7 @@ import { ls } from "../commands/ls.js";
 import { readClaim } from "../coordinator/claims.js";
 import type { Phase, Status } from "../store/phases.js";
 import { readTask } from "../store/read-tasks.js";
+import type { BoardTask } from "../store/task-cache.js";
 
 /** One card. `started`: ISO time the current run started (running tasks only); `cost_usd` in USD. */
 export interface Card {
@@ -26,6 +27,8 @@ export interface Card {
   started: string | null;
   /** False for a hand-dropped idea the daemon has not filled in yet. */
   normalized: boolean;
+  /** Where a `ship.mode: branch` ship left the change (branch, remote, pull request URL, gone), or null. */
+  review_branch: BoardTask["review_branch"];
 }
 
 /** What one batch of file events changed: cards to (re)draw, ids of cards gone, ids whose records changed. */
@@ -60,6 +63,7 @@ export class BoardCards {
         agent: t.agent,
         started: t.running_ms === null ? null : new Date(now - t.running_ms).toISOString(),
         normalized: t.normalized,
+        review_branch: t.review_branch,
       });
     }
   }
@@ -83,6 +87,14 @@ export class BoardCards {
       agent: claim?.active ? claim.agent : null,
       started: claim?.active ? claim.started : t.status === "running" ? (t.updated ?? null) : null,
       normalized: result.task.normalized,
+      review_branch: t.review_branch
+        ? {
+            branch: t.review_branch.branch,
+            remote: t.review_branch.remote,
+            pr: t.review_branch.pr,
+            gone: t.review_branch.gone,
+          }
+        : null,
     };
   }
 

@@ -9,7 +9,7 @@ import type { FleetPaths } from "../store/paths.js";
 import { PHASES, type Phase, type Status } from "../store/phases.js";
 import { readBaseName } from "../store/read-base-name.js";
 import type { Problem } from "../store/read-file.js";
-import { readTaskIndex } from "../store/task-cache.js";
+import { type BoardTask, readTaskIndex } from "../store/task-cache.js";
 import { locateFleet } from "./locate.js";
 
 /** Options of {@link ls}. */
@@ -47,6 +47,11 @@ export interface BoardEntry {
   attempts: Record<string, number>;
   /** What the agents cost on this task so far, in USD; null when no runner reported a cost. */
   cost_usd: number | null;
+  /**
+   * At `ship / awaiting-merge` (and after): the review branch, its remote (null = this clone), the pull
+   * request's URL, and when it was seen gone unmerged (ISO) — else null.
+   */
+  review_branch: BoardTask["review_branch"];
 }
 
 /** The board: entries in lifecycle order (then priority, then id), and the queue files that did not load. */
@@ -124,6 +129,7 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       question: t.question,
       attempts: t.attempts,
       cost_usd: t.cost_usd,
+      review_branch: t.review_branch,
     });
   }
   out.sort(

@@ -131,7 +131,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
 }
 
 /** A landing that leaves a task waiting for a person: `→ plan / awaiting-approval`, `→ implement / failed`… */
-const TO_PERSON = /^→ \S+ \/ (awaiting-approval|blocked|failed)\b/;
+const TO_PERSON = /^→ \S+ \/ (awaiting-approval|awaiting-merge|blocked|failed)\b/;
 
 /**
  * `onEvent` with {@link FleetLogEvent.next} set on every event that leaves a task waiting for a person:

@@ -33,6 +33,12 @@ export async function isSquashOf(repo: Repo, sha: string, taskId: string): Promi
   return lines.includes(`Fleet-Task: ${assertValidId(taskId)}`) && lines.includes("Fleet-Event: merged");
 }
 
+/** True when commit `a` is in this clone and an ancestor of (or equal to) `b`. */
+async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
+  const out = await git(["merge-base", "--is-ancestor", a, b], { cwd: repo.root, okCodes: [1, 128] });
+  return out.exitCode === 0;
+}
+
 /** The plan of `taskId` as committed at `commit`, without its frontmatter, for a pull request's body. */
 async function planBody(repo: Repo, commit: string, taskId: string): Promise<string> {
   const out = await git(["show", `${commit}:.fleet/plans/${assertValidId(taskId)}.md`], {
@@ -55,6 +61,8 @@ export async function shipAsBranch(opts: {
   task: Task;
   commit: string;
   parent: string;
+  /** The local branch's tip before the ship moved it to `commit` (the judged change, or an earlier squash). */
+  branchWas: string;
   env: NodeJS.ProcessEnv;
   now?: Date;
 }): Promise<BranchShipEnd> {
@@ -70,10 +78,13 @@ export async function shipAsBranch(opts: {
     } catch (err) {
       return { kind: "waiting", reason: `could not read ${branch} on ${remote}: ${(err as Error).message}` };
     }
+    // Ours: what we pushed for review before, or the task's own branch as the fleet pushed it after
+    // implement (an ancestor of the local branch the ship started from) — not a person's later push.
     const ours =
       current === null ||
       current === opts.commit ||
       current === previous?.commit ||
+      (await isAncestor(repo, current, opts.branchWas)) ||
       (await isSquashOf(repo, current, task.id));
     if (!ours && current)
       return {

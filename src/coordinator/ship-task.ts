@@ -260,6 +260,7 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
       rememberGatePass(repo, task.id, { judged: squash.commit, names: config.gates.ship, results: gates });
     }
 
+    const branchWas = tip;
     await moveBranch(repo, branch, tip, squash.commit, worktree);
     tip = squash.commit;
     if (config.ship.mode === "branch") {
@@ -269,6 +270,7 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
         task,
         commit: tip,
         parent: baseTip,
+        branchWas,
         env: input.parentEnv,
       });
       return offered.kind === "pushed" ? { ...offered, gates, rounds: round } : { ...offered, gates };

@@ -7,7 +7,7 @@
  * (event `branch-gone`); one that comes back clears them (`branch-back`).
  *
  * No task awaiting a merge: no git at all. The check runs beside the reconcile, never inside it, so a
- * slow remote delays no claim; {@link MergeWatch.stop} waits for it.
+ * slow remote delays no claim; {@link MergeWatch.settle} waits for it.
  */
 import { commitFleet } from "../git/commit-fleet.js";
 import { git } from "../git/run-git.js";
@@ -32,6 +32,8 @@ export class MergeWatch {
   private lastFetch = new Map<string, number>();
   private fetchProblem: string | null = null;
   private running: Promise<void> | null = null;
+  /** Tasks changed since the last {@link MergeWatch.settle}. */
+  private landed = 0;
 
   constructor(
     private readonly ctx: CoordinatorContext,
@@ -49,9 +51,12 @@ export class MergeWatch {
       });
   }
 
-  /** Resolves when no check is under way. */
-  async stop(): Promise<void> {
+  /** Waits for the check under way, if any. @returns true when a check changed a task since the last call. */
+  async settle(): Promise<boolean> {
     await this.running;
+    const changed = this.landed > 0;
+    this.landed = 0;
+    return changed;
   }
 
   /**
@@ -142,6 +147,7 @@ export class MergeWatch {
       return true;
     });
     if (!done) return;
+    this.landed++;
     this.emit(seen.id, event.event === "shipped" ? "shipped" : "warning", event.body);
     this.changed(file);
   }

@@ -185,7 +185,15 @@ export class Coordinator {
     clearTimeout(this.wakeTimer);
     for (const job of this.jobs.values()) job.controller.abort(new Error(SHUTDOWN));
     await Promise.all([...this.jobs.values()].map((j) => j.done));
-    await this.merges.stop();
+    await this.merges.settle();
+  }
+
+  /**
+   * Waits for the review-branch check the last reconcile started (`ship / awaiting-merge`, see
+   * {@link MergeWatch}). @returns true when it changed a task (a merge seen: reconcile again).
+   */
+  settleMerges(): Promise<boolean> {
+    return this.merges.settle();
   }
 
   private async launch(action: Action, defs: Definitions): Promise<boolean> {

@@ -237,6 +237,8 @@ async function drain(
     if (first || mode === "until-idle") {
       const r = await coordinator.reconcile({ full: true });
       afterReconcile();
+      // A review branch seen merged makes its task done, which may let others start: look again.
+      if ((await coordinator.settleMerges()) && mode === "until-idle") continue;
       if (r.settling > 0 && mode === "until-idle") {
         await Promise.race([new Promise((res) => setTimeout(res, 300)), stopped]);
         continue;

@@ -6,6 +6,7 @@ import { personEvent, stateKey } from "../../src/lifecycle/person-events.js";
 import { eventOfOutcome } from "../../src/lifecycle/run-transitions.js";
 import { nextCommandHint, yourTurn } from "../../src/lifecycle/your-turn.js";
 import { configSchema } from "../../src/store/schemas/config.js";
+import { taskSchema } from "../../src/store/schemas/task.js";
 import { makeTask } from "../helpers/fleet-fixtures.js";
 import { input, task } from "./decide-fixture.js";
 
@@ -37,6 +38,19 @@ describe("config.md ship: and remote:", () => {
     expect(problems({ ship: { mode: "merge" } })).toEqual(["ship.mode"]);
     expect(problems({ ship: { mode: "branch", open_pull: true } })).toEqual(["ship"]);
     expect(problems({ remote: "--upload-pack=evil" })).toEqual(["remote"]);
+  });
+});
+
+describe("review_branch in a task file", () => {
+  it("refuses a remote that git would read as an option, and a branch outside fleet/", () => {
+    const parse = (over: Record<string, unknown>) =>
+      taskSchema
+        .safeParse({ id: "a", title: "A", review_branch: { ...review, ...over } })
+        .error?.issues.map((i) => i.path.join("."));
+    expect(parse({})).toBeUndefined();
+    expect(parse({ remote: "--upload-pack=touch /tmp/x" })).toEqual(["review_branch.remote"]);
+    expect(parse({ branch: "main" })).toEqual(["review_branch.branch"]);
+    expect(parse({ commit: "HEAD" })).toEqual(["review_branch.commit"]);
   });
 });
 

@@ -9,10 +9,15 @@ import { timestampSchema } from "./common.js";
  * none was opened; `gone`: set when the branch disappeared without the base holding the change.
  */
 export const reviewBranchSchema = z.object({
-  branch: z.string().min(1),
+  branch: z.string().regex(/^fleet\/[a-z0-9][a-z0-9-]{0,62}$/, { error: "must be fleet/<task id>" }),
   commit: z.string().regex(/^[0-9a-f]{40}$/, { error: "must be a full commit id" }),
   parent: z.string().regex(/^[0-9a-f]{40}$/, { error: "must be a full commit id" }),
-  remote: z.string().nullable().default(null),
+  // Passed to git as an argument (the merge check's fetch): a remote name, never an option.
+  remote: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { error: "must be a git remote name like `origin`" })
+    .nullable()
+    .default(null),
   pushed: timestampSchema,
   pr: z.string().nullable().default(null),
   pr_note: z.string().nullable().default(null),

@@ -21,14 +21,14 @@ import type { Task } from "../store/schemas/task.js";
 import { withStateLock } from "../store/state-lock.js";
 import { writeTask } from "../store/write-records.js";
 import type { CoordinatorContext } from "./context.js";
-import { findMerge } from "./find-merge.js";
+import { type BaseDelta, baseDelta, changedPathsOf, findMerge, findMergeSince } from "./find-merge.js";
 import { forgetGatePass } from "./ship-cache.js";
 import { cleanUpShipped } from "./ship-task.js";
 
 /** Sees review branches merged or gone; one instance per coordinator. */
 export class MergeWatch {
-  /** Per task: the base and branch tips last looked at (`<base> <branch>`), so an unchanged pair costs nothing. */
-  private readonly seen = new Map<string, string>();
+  /** Per task: the base tip at which its change (`commit`) was last found not merged, and the paths it touches. */
+  private readonly looked = new Map<string, { base: string; commit: string; changed: string[] }>();
   private lastFetch = new Map<string, number>();
   private fetchProblem: string | null = null;
   private running: Promise<void> | null = null;
@@ -92,17 +92,16 @@ export class MergeWatch {
       );
       const baseTip = tips.get(baseRef);
       if (!baseTip) continue;
+      const deltas = new Map<string, Promise<BaseDelta | null>>();
       for (const task of waiting.filter((t) => (t.review_branch?.remote ?? null) === remote)) {
         const review = task.review_branch;
         if (!review) continue;
         const branchRef = remote ? trackingRef(remote, review.branch) : `refs/heads/${review.branch}`;
         const branchTip = tips.get(branchRef) ?? null;
-        const key = `${baseTip} ${branchTip} ${review.commit} ${review.gone}`;
-        if (this.seen.get(task.id) === key) continue;
-        this.seen.set(task.id, key);
-        const merged = await findMerge(this.ctx.repo, task.id, review, baseTip);
+        const merged = await this.lookForMerge(task.id, review, baseTip, deltas);
         const where = remote ?? "this clone";
         if (merged) {
+          this.looked.delete(task.id);
           await this.land(task, review.commit, (t, at) => markMerged(t, merged.commit, merged.by, at), {
             event: "shipped",
             body: `${review.branch} merged into ${base}${remote ? ` on ${remote}` : ""} (seen by ${merged.by}) as ${merged.commit}`,
@@ -122,6 +121,40 @@ export class MergeWatch {
         }
       }
     }
+    const awaiting = new Set(waiting.map((t) => t.id));
+    for (const id of this.looked.keys()) if (!awaiting.has(id)) this.looked.delete(id);
+  }
+
+  /**
+   * Whether `baseTip` holds task `id`'s change: nothing to do when it was found not merged at this very
+   * tip; only what the base gained since when it was found not merged at an earlier one (one shared
+   * {@link baseDelta} per earlier tip, in `deltas`); else the whole range ({@link findMerge}).
+   */
+  private async lookForMerge(
+    id: string,
+    review: NonNullable<Task["review_branch"]>,
+    baseTip: string,
+    deltas: Map<string, Promise<BaseDelta | null>>,
+  ) {
+    const repo = this.ctx.repo;
+    const last = this.looked.get(id);
+    const known = last?.commit === review.commit ? last : null;
+    if (known?.base === baseTip) return null;
+    const changed = known?.changed ?? (await changedPathsOf(repo, review));
+    let delta: BaseDelta | null = null;
+    if (known) {
+      let pending = deltas.get(known.base);
+      if (!pending) {
+        pending = baseDelta(repo, known.base, baseTip);
+        deltas.set(known.base, pending);
+      }
+      delta = await pending;
+    }
+    const merged = delta
+      ? await findMergeSince(repo, id, review, changed, delta)
+      : await findMerge(repo, id, review, baseTip, changed);
+    this.looked.set(id, { base: baseTip, commit: review.commit, changed });
+    return merged;
   }
 
   /** Applies `apply` to the task as it is now, if it still awaits the merge of `commit`, and commits it. */

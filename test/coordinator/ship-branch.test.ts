@@ -1,6 +1,7 @@
 import { chmodSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { baseDelta, changedPathsOf, findMerge } from "../../src/coordinator/find-merge.js";
 import { git } from "../gates/fixture.js";
 import { gitOut, tempDir, writeFile } from "../helpers/temp-repo.js";
 import {
@@ -102,10 +103,20 @@ describe("ship with ship.mode: branch, remote over git://", () => {
     const outcome = await ship(repo, { cfg: branchConfig("origin") });
     if (outcome.kind !== "pushed" || !person) throw new Error(`not pushed: ${outcome.kind}`);
     await awaitingTask(root, outcome.review);
+    const watch = mergeWatch(repo, "origin");
+    await watch.check();
     git(person, "fetch", "-q", "origin");
     git(person, "merge", "-q", "--no-ff", "-m", "Merge pull request #12", `origin/fleet/${TASK}`);
     git(person, "push", "-q", "origin", "main");
-    const watch = mergeWatch(repo, "origin");
+    // The whole-range look sees it too, not only the look at what the base gained since the last tick.
+    const tip = gitOut(person, "rev-parse", "HEAD");
+    git(root, "fetch", "-q", "origin", "main");
+    const changed = await changedPathsOf(repo, outcome.review);
+    expect(changed).toEqual(["src/greet.js"]);
+    expect(await findMerge(repo, TASK, outcome.review, tip, changed)).toEqual({
+      commit: outcome.review.commit,
+      by: "ancestor",
+    });
     await watch.check();
     expect(taskNow(root)).toMatchObject({
       phase: "done",
@@ -184,6 +195,25 @@ describe("ship with ship.mode: branch and remote: null", () => {
     const watch = mergeWatch(repo, null);
     await watch.check();
     expect(taskNow(root).phase).toBe("ship");
+    git(root, "merge", "-q", "--squash", `fleet/${TASK}`);
+    git(root, "commit", "-q", "--no-edit");
+    await watch.check();
+    expect(taskNow(root)).toMatchObject({ phase: "done", shipped: { merged_by: "trailer" } });
+  });
+
+  it("looks at the whole range again when the base was rewritten since the last look", async () => {
+    const { root, repo } = await branchProject({ remote: false });
+    const outcome = await ship(repo, { cfg: branchConfig(null) });
+    if (outcome.kind !== "pushed") throw new Error(`not pushed: ${outcome.kind}`);
+    await awaitingTask(root, outcome.review);
+    writeFile(root, "OOPS.md", "pushed by mistake\n");
+    git(root, "add", "OOPS.md");
+    git(root, "commit", "-qm", "oops");
+    const oops = gitOut(root, "rev-parse", "main");
+    const watch = mergeWatch(repo, null);
+    await watch.check();
+    git(root, "reset", "-q", "--hard", "HEAD~1");
+    expect(await baseDelta(repo, oops, gitOut(root, "rev-parse", "main"))).toBeNull();
     git(root, "merge", "-q", "--squash", `fleet/${TASK}`);
     git(root, "commit", "-q", "--no-edit");
     await watch.check();

@@ -105,6 +105,7 @@ try {
   }
   await (await import(path.join(here, "sandbox.mjs"))).benchSandbox();
   await (await import(path.join(here, "remote.mjs"))).benchRemote();
+  await (await import(path.join(here, "merge-check.mjs"))).benchMergeCheck();
   const { benchBoard } = await import(path.join(here, "board.mjs"));
   await benchBoard({ root, cli, count: COUNT, report, measure });
 } finally {

@@ -181,7 +181,7 @@ export class MergeWatch {
     });
     if (!done) return;
     this.landed++;
-    this.emit(seen.id, event.event === "shipped" ? "shipped" : "warning", event.body);
+    this.emit(seen.id, event.event, event.body);
     this.changed(file);
   }
 

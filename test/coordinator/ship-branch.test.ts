@@ -143,7 +143,7 @@ describe("ship with ship.mode: branch, remote over git://", () => {
     const commits = gitOut(root, "rev-list", "--count", "main");
     await watch.check();
     expect(gitOut(root, "rev-list", "--count", "main")).toBe(commits);
-    expect(watch.events.map((e) => e.event)).toEqual(["warning"]);
+    expect(watch.events.map((e) => e.event)).toEqual(["branch-gone"]);
 
     // `fleet retry` sends it back to ship / ready; the ship pushes the branch again.
     const again = await ship(repo, {

@@ -157,7 +157,13 @@ export class MergeWatch {
     return merged;
   }
 
-  /** Applies `apply` to the task as it is now, if it still awaits the merge of `commit`, and commits it. */
+  /**
+   * Applies `apply` to the task as it is now, if it still awaits the merge of `commit`, and commits it.
+   * With a remote (`ctx.remote`), every machine's daemon watches the same branches: the change is
+   * first claimed on the remote at the next epoch — one machine wins, the others leave it — and the
+   * commit carries that epoch, so publishing it releases the claim, or drops it when another machine
+   * took the task over meanwhile (src/remote/publish.ts).
+   */
   private async land(
     seen: Task,
     commit: string,
@@ -165,7 +171,17 @@ export class MergeWatch {
     event: { event: string; body: string },
   ): Promise<void> {
     const { repo, paths } = this.ctx;
+    const remote = this.ctx.remote ?? null;
     const file = taskPath(paths, seen.id);
+    let epoch: number | undefined;
+    if (remote) {
+      epoch = remote.epochOf(seen.id) + 1;
+      try {
+        if (!(await remote.claim(seen.id, "ship", epoch))) return;
+      } catch {
+        return; // unreachable: the next tick tries again
+      }
+    }
     const done = await withStateLock(repo.commonDir, async () => {
       const read = readTask(paths, seen.id);
       if (!read?.ok) return false;
@@ -174,11 +190,25 @@ export class MergeWatch {
       const next = apply(task, nowTimestamp(this.ctx.now()));
       await writeTask(paths, next, read.task.body);
       await commitFleet(repo, {
-        event: { task: task.id, phase: "ship", title: task.title, ...event },
+        event: {
+          task: task.id,
+          phase: "ship",
+          title: task.title,
+          ...(epoch !== undefined ? { epoch } : {}),
+          ...event,
+        },
         paths: [relativeToRoot(repo.root, file)],
       });
       return true;
     });
+    if (remote) {
+      try {
+        if (!done) await remote.release(seen.id);
+        else if ((await remote.publish()).fenced.some((f) => f.task === seen.id && f.epoch === epoch)) return;
+      } catch {
+        // unreachable: the daemon's next sync publishes the commit (still only under this epoch's claim)
+      }
+    }
     if (!done) return;
     this.landed++;
     this.emit(seen.id, event.event, event.body);

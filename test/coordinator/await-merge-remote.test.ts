@@ -52,7 +52,7 @@ describe("the merge check on two machines", () => {
     git(root, "add", ".fleet/queue");
     git(root, "commit", "-qm", `fleet(ship): ${TASK} pushed`);
     git(root, "push", "-q", "origin", "main");
-    const url = daemon.url("project.git");
+    const url = daemon.url;
     const a = await machine(url, "a");
     const b = await machine(url, "b");
     expect(taskNow(a.root).status).toBe("awaiting-merge");

@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runFleet } from "../helpers/run-fleet.js";
 import { gitOut, tempDir } from "../helpers/temp-repo.js";
-import { startGitDaemon } from "../support/git-daemon.js";
+import { gitRemoteOf } from "../support/git-daemon.js";
 import { dropIdea, e2eFleet } from "./daemon-helpers.js";
 
 describe("ship.mode: branch (remote: null)", () => {
@@ -49,8 +49,7 @@ describe("ship.mode: branch (remote: null)", () => {
 describe("ship.mode: branch with remote: origin over git://", () => {
   it("pushes fleet/<id> to the remote; a squash merge there makes the task done", async () => {
     const f = e2eFleet("concurrency: 1\nreview: { plan: auto }\nship: { mode: branch }\nremote: origin\n");
-    const daemon = await startGitDaemon();
-    const url = daemon.serve("project.git", f.root);
+    const url = (await gitRemoteOf(f.root)).url;
     gitOut(f.root, "remote", "add", "origin", url);
     dropIdea(f.root, "greet");
     const r = runFleet(f.root, ["run", "--until-idle"]);

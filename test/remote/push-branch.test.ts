@@ -3,15 +3,15 @@ import { pushBranch } from "../../src/remote/push-branch.js";
 import { readRemoteRef } from "../../src/remote/read-remote-ref.js";
 import { commitFiles, git } from "../gates/fixture.js";
 import { gitOut, tempRepo } from "../helpers/temp-repo.js";
-import { startGitDaemon } from "../support/git-daemon.js";
+import { gitRemoteOf } from "../support/git-daemon.js";
 
 const REF = "refs/heads/fleet/t";
 
 describe("pushBranch over git://", () => {
   it("creates the branch when it must not exist, replaces it under a lease, and refuses a stale lease", async () => {
     const root = tempRepo();
-    const daemon = await startGitDaemon();
-    git(root, "remote", "add", "origin", daemon.serve("r.git", root));
+    const daemon = await gitRemoteOf(root);
+    git(root, "remote", "add", "origin", daemon.url);
     const base = gitOut(root, "rev-parse", "HEAD");
     const one = commitFiles(root, base, { "a.txt": "1\n" });
     const two = commitFiles(root, base, { "a.txt": "2\n" });
@@ -40,8 +40,7 @@ describe("pushBranch over git://", () => {
     expect(await readRemoteRef(root, "origin", REF)).toBe(two);
     expect(await readRemoteRef(root, "origin", "refs/heads/fleet/none")).toBeNull();
 
-    daemon.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    await daemon.stop();
     const down = await pushBranch(root, { remote: "origin", branch: "fleet/t", commit: three, expect: two });
     expect(down).toMatchObject({
       kind: "failed",

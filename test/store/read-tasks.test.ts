@@ -97,6 +97,7 @@ describe("readTaskIndex (cached listing)", () => {
           question: full?.question,
           attempts: full?.attempts,
           cost_usd: full?.cost.usd,
+          review_branch: full?.review_branch ?? null,
         });
       }
       expect(index.tasks.get("b")?.normalized).toBe(false);

@@ -106,6 +106,7 @@ try {
   await (await import(path.join(here, "sandbox.mjs"))).benchSandbox();
   await (await import(path.join(here, "ship-queue.mjs"))).benchShipQueue();
   await (await import(path.join(here, "remote.mjs"))).benchRemote();
+  await (await import(path.join(here, "merge-check.mjs"))).benchMergeCheck();
   const { benchBoard } = await import(path.join(here, "board.mjs"));
   await benchBoard({ root, cli, count: COUNT, report, measure });
   await (await import(path.join(here, "fanout.mjs"))).benchFanout({ cli });

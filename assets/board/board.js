@@ -7,7 +7,7 @@ import { duration, el, request, usd } from "./dom.js";
 import { hideTask, refreshTask, showTask } from "./task-page.js";
 
 const COLUMNS = ["idea", "research", "plan", "implement", "ship", "done"];
-const NEEDS_YOU = new Set(["awaiting-approval", "blocked", "failed"]);
+const NEEDS_YOU = new Set(["awaiting-approval", "awaiting-merge", "blocked", "failed"]);
 const PER_COLUMN = 100;
 const NEEDS_YOU_SHOWN = 24;
 
@@ -85,6 +85,14 @@ function cardNode(card) {
 function need(card) {
   if (card.status === "awaiting-approval")
     return card.phase === "ship" ? "approve the change before ship" : "review the plan: approve or reject";
+  if (card.status === "awaiting-merge") {
+    const r = card.review_branch;
+    const branch = r?.branch ?? `fleet/${card.id}`;
+    const where = r?.remote ? ` on ${r.remote}` : "";
+    return r?.gone
+      ? `${branch}${where} is gone, not merged: retry or drop`
+      : `review and merge ${branch}${where}`;
+  }
   if (card.status === "blocked")
     return card.question ? `answer: ${card.question}` : "blocked: open it to see why";
   return "out of attempts: retry or drop";

@@ -10,6 +10,7 @@ import { ls } from "../commands/ls.js";
 import { readClaim } from "../coordinator/claims.js";
 import type { Phase, Status } from "../store/phases.js";
 import { readTask } from "../store/read-tasks.js";
+import type { BoardTask } from "../store/task-cache.js";
 
 /** One card. `started`: ISO time the current run started (running tasks only); `cost_usd` in USD. */
 export interface Card {
@@ -28,6 +29,8 @@ export interface Card {
   normalized: boolean;
   /** Fan-out: the task this one is a child of, or null (the page finds a parent's children by it). */
   parent: string | null;
+  /** Where a `ship.mode: branch` ship left the change (branch, remote, pull request URL, gone), or null. */
+  review_branch: BoardTask["review_branch"];
 }
 
 /** What one batch of file events changed: cards to (re)draw, ids of cards gone, ids whose records changed. */
@@ -63,6 +66,7 @@ export class BoardCards {
         started: t.running_ms === null ? null : new Date(now - t.running_ms).toISOString(),
         normalized: t.normalized,
         parent: t.parent,
+        review_branch: t.review_branch,
       });
     }
   }
@@ -87,6 +91,14 @@ export class BoardCards {
       started: claim?.active ? claim.started : t.status === "running" ? (t.updated ?? null) : null,
       normalized: result.task.normalized,
       parent: t.parent,
+      review_branch: t.review_branch
+        ? {
+            branch: t.review_branch.branch,
+            remote: t.review_branch.remote,
+            pr: t.review_branch.pr,
+            gone: t.review_branch.gone,
+          }
+        : null,
     };
   }
 

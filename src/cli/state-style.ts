@@ -12,6 +12,7 @@ export function statusStyle(status: string): Style | null {
     case "blocked":
       return "yellow";
     case "awaiting-approval":
+    case "awaiting-merge":
       return "magenta";
     case "running":
       return "cyan";
@@ -28,8 +29,8 @@ export function statusStyle(status: string): Style | null {
 /** The style of a daemon event (`failed`, `asked`, `proposed`, `shipped`…). */
 export function eventStyle(event: string): Style | null {
   if (/^(failed|error|lost-claim|problem|rejected)$/.test(event)) return "red";
-  if (/^(blocked|asked|retrying|deferred|warning|budget)$/.test(event)) return "yellow";
-  if (/^(proposed|held)$/.test(event)) return "magenta";
+  if (/^(blocked|asked|retrying|deferred|warning|budget|branch-gone)$/.test(event)) return "yellow";
+  if (/^(proposed|held|pushed)$/.test(event)) return "magenta";
   if (/^(shipped|researched|implemented|approved)$/.test(event)) return "green";
   if (event === "started") return "cyan";
   return null;

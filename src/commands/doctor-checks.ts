@@ -17,7 +17,10 @@ export interface DoctorProblem {
   line?: number;
 }
 
-/** Config names agents and gates that exist; agent gates name agents that exist. */
+/**
+ * Config names agents and gates that exist; agent gates name agents that exist; `ship.open_pr` has a
+ * branch and a remote to open a pull request for.
+ */
 export function checkDefinitions(
   config: Config,
   configFile: string,
@@ -43,6 +46,20 @@ export function checkDefinitions(
         message: `names gate "${name}", but .fleet/gates/${name}.md does not exist`,
         fix: `Create .fleet/gates/${name}.md or remove "${name}" from gates.${phase}.`,
       });
+    });
+  }
+  if (config.ship.open_pr && (config.ship.mode !== "branch" || config.remote === null)) {
+    out.push({
+      file: configFile,
+      field: "ship.open_pr",
+      message:
+        config.ship.mode !== "branch"
+          ? "is true, but ship.mode is push: the base advances and there is no branch to open a pull request for"
+          : "is true, but remote: is null: the review branch stays in this clone, so no pull request can be opened",
+      fix:
+        config.ship.mode !== "branch"
+          ? "Set `ship: { mode: branch, open_pr: true }`, or remove open_pr."
+          : "Set `remote:` to the git remote to push to (e.g. origin), or remove open_pr.",
     });
   }
   for (const [name, { record, file }] of gates) {

@@ -9,7 +9,7 @@ import type { FleetPaths } from "../store/paths.js";
 import { PHASES, type Phase, type Status } from "../store/phases.js";
 import { readBaseName } from "../store/read-base-name.js";
 import type { Problem } from "../store/read-file.js";
-import { readTaskIndex } from "../store/task-cache.js";
+import { type BoardTask, readTaskIndex } from "../store/task-cache.js";
 import { locateFleet } from "./locate.js";
 
 /** Options of {@link ls}. */
@@ -51,6 +51,11 @@ export interface BoardEntry {
   parent: string | null;
   /** For a fanned-out task: each child's id and `phase / status` (`done`, `dropped` alone); else []. */
   children: { id: string; state: string }[];
+  /**
+   * At `ship / awaiting-merge` (and after): the review branch, its remote (null = this clone), the pull
+   * request's URL, and when it was seen gone unmerged (ISO) — else null.
+   */
+  review_branch: BoardTask["review_branch"];
 }
 
 /** The board: entries in lifecycle order (then priority, then id), and the queue files that did not load. */
@@ -136,6 +141,7 @@ export async function ls(opts: LsOptions): Promise<LsResult> {
       cost_usd: t.cost_usd,
       parent: t.parent,
       children: (kids.get(t.id) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1)),
+      review_branch: t.review_branch,
     });
   }
   out.sort(

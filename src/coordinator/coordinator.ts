@@ -2,7 +2,8 @@
  * The coordinator: the one writer of lifecycle state (design.md §3). {@link Coordinator.reconcile}
  * is level-triggered — it reads the whole state (cached by file stat), takes in new queue files, asks
  * {@link decide} what to start and claims it; each claimed job then runs its phase's executor in the
- * background and lands its result. Running it twice starts nothing new.
+ * background and lands its result. Running it twice starts nothing new. Beside it, tasks at
+ * `ship / awaiting-merge` are watched for their review branch being merged ({@link MergeWatch}).
  */
 import { setLogCap } from "../agents/output-capture.js";
 import type { Runner } from "../agents/types.js";
@@ -16,6 +17,7 @@ import type { RunnerName } from "../store/schemas/agent.js";
 import type { WorkPhase } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import { ApprovalCache } from "./approvals.js";
+import { MergeWatch } from "./await-merge.js";
 import { BudgetNotices, budgetState, RunRecords } from "./budgets.js";
 import { claimJob } from "./claim-job.js";
 import { readClaim, readRetryTimes } from "./claims.js";
@@ -77,6 +79,7 @@ export class Coordinator {
   private readonly budgetNotices = new BudgetNotices();
   private readonly runRecords: RunRecords;
   private readonly definitions: DefinitionsAtBase;
+  private readonly merges: MergeWatch;
   private claiming = true;
   private scanned = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -103,6 +106,10 @@ export class Coordinator {
     this.approvals = new ApprovalCache(paths);
     this.intake = new Intake(this.ctx, this.index, () => opts.onWake?.());
     this.retryAt = readRetryTimes(opts.repo.commonDir);
+    this.merges = new MergeWatch(this.ctx, (file) => {
+      this.index.refresh([file]);
+      opts.onWake?.();
+    });
   }
 
   /** Jobs under way: task id → phase, agent and start time. */
@@ -137,6 +144,7 @@ export class Coordinator {
     const settling = await this.intake.run();
     problems.push(...this.index.problems());
     const tasks = this.index.records();
+    this.merges.poke(tasks, config);
     const budgets = budgetState(
       this.runRecords,
       config,
@@ -219,6 +227,15 @@ export class Coordinator {
     clearTimeout(this.wakeTimer);
     for (const job of this.jobs.values()) job.controller.abort(new Error(SHUTDOWN));
     await Promise.all([...this.jobs.values()].map((j) => j.done));
+    await this.merges.settle();
+  }
+
+  /**
+   * Waits for the review-branch check the last reconcile started (`ship / awaiting-merge`, see
+   * {@link MergeWatch}). @returns true when it changed a task (a merge seen: reconcile again).
+   */
+  settleMerges(): Promise<boolean> {
+    return this.merges.settle();
   }
 
   /**
@@ -227,7 +244,7 @@ export class Coordinator {
    * remote is set (a ship there pushes one task's change under that task's claim).
    */
   private shipBatch(defs: Definitions): number {
-    if (this.executors.ship !== runShip || this.ctx.remote) return 1;
+    if (this.executors.ship !== runShip || this.ctx.remote || defs.config.ship.mode === "branch") return 1;
     const agentGate = defs.config.gates.ship.some((name) => defs.gates.get(name)?.record.kind === "agent");
     return agentGate ? 1 : defs.config.ship.batch;
   }

@@ -29,10 +29,12 @@ import { runtimePaths } from "../store/paths.js";
 import type { Cost } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
 import type { Gate } from "../store/schemas/gate.js";
+import type { ReviewBranch } from "../store/schemas/review-branch.js";
 import type { GateResult } from "../store/schemas/run.js";
 import type { Task } from "../store/schemas/task.js";
 import { taskRuntime } from "./runtime-dirs.js";
 import { worktreesOnBranch } from "./ship-advance.js";
+import { shipAsBranch } from "./ship-branch.js";
 import { findGatePass, forgetGatePass, rememberGatePass } from "./ship-cache.js";
 import { type LandResult, landStack } from "./ship-land.js";
 import { commitTree, holdsJudgedChange, moveBranch, squashOnto } from "./ship-merge.js";
@@ -90,6 +92,8 @@ export type ShipEnd =
       /** The other tasks of its batch that shipped with it (ship-batch.ts). */
       batch?: string[];
     }
+  /** `ship.mode: branch`: the change waits on branch `review.branch` for a person to merge it. */
+  | { kind: "pushed"; review: ReviewBranch; gates: GateResult[]; rounds: number }
   | { kind: "held"; reason: string }
   | { kind: "conflict"; paths: string[]; reason: string; feedback: string }
   | { kind: "failed"; outcome: "failed" | "rejected"; reason: string; feedback: string; gates: GateResult[] }
@@ -291,6 +295,22 @@ async function shipLocked(input: ShipInput, spent: { cost: Cost }): Promise<Ship
       rememberGatePass(repo, task.id, { judged: squash.commit, names: config.gates.ship, results: gates });
     }
 
+    if (config.ship.mode === "branch") {
+      // For review: the gated squash is offered as fleet/<id> instead of advancing the base.
+      const branchWas = tip;
+      await moveBranch(repo, branch, tip, squash.commit, worktree);
+      tip = squash.commit;
+      const offered = await shipAsBranch({
+        repo,
+        config,
+        task,
+        commit: tip,
+        parent: baseTip,
+        branchWas,
+        env: input.parentEnv,
+      });
+      return offered.kind === "pushed" ? { ...offered, gates, rounds: round } : { ...offered, gates };
+    }
     let advanced: Exclude<LandResult, { kind: "advanced" }>;
     if (input.remote) {
       // With a remote the base advances there, under this job's claim (src/remote): other tasks'

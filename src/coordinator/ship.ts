@@ -4,7 +4,8 @@
  * `ship / awaiting-approval`; a failed ship gate or a rebase conflict → back to `implement / ready`
  * with the feedback (charged to the implement attempt that made the change, so the task fails once
  * implement has used `max_attempts`); a person's work in the way, or a rate-limited reviewer → try again
- * later, not an attempt. The run's cost is what the ship gates' reviewer spent.
+ * later, not an attempt. `ship.mode: branch`: pushed as `fleet/<id>` → `ship / awaiting-merge` with
+ * `review_branch` set (event `pushed`). The run's cost is what the ship gates' reviewer spent.
  */
 import { fetchTaskBranch } from "../remote/transport.js";
 import { readPlan, readRuns } from "../store/read-records.js";
@@ -84,6 +85,19 @@ function shipEndLanding(job: Job, outcome: ShipOutcome, now: Date): Landing {
         reason: `shipped as ${outcome.commit.slice(0, 12)} on ${base}`,
         runBody: `Shipped: ${base} now holds ${outcome.commit}${outcome.rounds > 1 ? ` (rebased ${outcome.rounds - 1} time(s) because ${base} moved)` : ""}.${shippedHow(outcome, base)}${gateLines(outcome)}`,
       };
+    case "pushed": {
+      const r = outcome.review;
+      const where = r.remote ? `pushed to ${r.remote}` : "left in this clone";
+      const pr = r.pr ? `\n\nPull request: ${r.pr}\n` : r.pr_note ? `\n\n${r.pr_note}\n` : "\n";
+      return {
+        end: { kind: "advance", phase: "ship", status: "awaiting-merge", event: "pushed" },
+        taskPatch: { review_branch: r },
+        headCommit: r.commit,
+        gates: outcome.gates,
+        reason: `${r.branch} ${where} at ${r.commit.slice(0, 12)}: waits to be merged into ${base}`,
+        runBody: `Branch ${r.branch} (${r.commit}) ${where} for review, squashed onto ${base} at ${r.parent}. The task is done once ${base}${r.remote ? ` on ${r.remote}` : ""} holds the change.${pr}${gateLines(outcome)}`,
+      };
+    }
     case "held":
       return {
         end: { kind: "advance", phase: "ship", status: "awaiting-approval", event: "held" },

@@ -99,6 +99,7 @@ export function spawnChildren(
       answers: [],
       reason: null,
       shipped: null,
+      review_branch: null,
       cost: { usd: null, input_tokens: null, output_tokens: null, agent_seconds: 0 },
       created: now,
       updated: now,

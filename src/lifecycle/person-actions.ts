@@ -215,11 +215,14 @@ export function mergeTask(
 }
 
 /**
- * `fleet retry`: a failed task → `ready` in the same phase, with that phase's attempts reset to 0.
- * @throws FleetError("conflict") when the task has not failed.
+ * `fleet retry`: a failed task → `ready` in the same phase, with that phase's attempts reset to 0. A task
+ * at `ship / awaiting-merge` → `ship / ready` too: the ship runs again and pushes its branch anew (after a
+ * person deleted it unmerged, say).
+ * @throws FleetError("conflict") when the task has neither failed nor awaits a merge.
  */
 export function retryTask(task: Task, now: string): Task {
-  if (task.status !== "failed") conflict(task, "only failed tasks can be retried");
+  if (task.status !== "failed" && task.status !== "awaiting-merge")
+    conflict(task, "only failed tasks (or a branch that awaits its merge) can be retried");
   return {
     ...task,
     status: "ready",

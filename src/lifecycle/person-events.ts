@@ -15,8 +15,10 @@ export interface PersonEvent {
 }
 
 /** The state key a notifier compares: `phase/status`, plus the question so a second question counts. */
-export function stateKey(t: Pick<Task, "phase" | "status" | "question">): string {
-  return `${t.phase}/${t.status}/${t.question ?? ""}`;
+export function stateKey(
+  t: Pick<Task, "phase" | "status" | "question"> & { review_branch?: { gone: string | null } | null },
+): string {
+  return `${t.phase}/${t.status}/${t.question ?? ""}${t.review_branch?.gone ? "/gone" : ""}`;
 }
 
 /** The event of `task` having come to its current state, or null when that is nothing a person needs to hear. */
@@ -32,6 +34,22 @@ export function personEvent(task: Task): PersonEvent | null {
       : {
           kind: "awaiting-approval",
           message: `${name}: a plan waits for your review`,
+          next: `fleet show ${task.id}`,
+        };
+  }
+  if (task.status === "awaiting-merge") {
+    const r = task.review_branch;
+    const branch = r?.branch ?? `fleet/${task.id}`;
+    const where = r?.remote ? ` on ${r.remote}` : "";
+    return r?.gone
+      ? {
+          kind: "awaiting-merge",
+          message: `${name}: ${branch} is gone${r.remote ? ` from ${r.remote}` : ""} and was not merged`,
+          next: `fleet retry ${task.id}`,
+        }
+      : {
+          kind: "awaiting-merge",
+          message: `${name}: ${branch}${where} waits for your review and merge${r?.pr ? ` (${r.pr})` : ""}`,
           next: `fleet show ${task.id}`,
         };
   }

@@ -152,7 +152,7 @@ export function eventOfOutcome(
   switch (outcome) {
     case "finished":
     case "passed":
-      return ADVANCE_EVENT[phase];
+      return task.status === "awaiting-merge" ? "pushed" : ADVANCE_EVENT[phase];
     case "failed":
     case "timeout":
     case "rejected":

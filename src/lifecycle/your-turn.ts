@@ -3,6 +3,7 @@
  * exact commands that move it on. One rule for every place that tells a person (the end of `fleet run`,
  * `fleet watch`'s counts and event lines, `fleet show`, the commands that leave a task waiting). Pure.
  */
+import type { ReviewBranch } from "../store/schemas/review-branch.js";
 import type { Task } from "../store/schemas/task.js";
 
 /** What a task waits for from a person, and the commands that answer it (first = the usual one). */
@@ -11,7 +12,12 @@ export interface YourTurn {
   waitsFor: string;
   /** Full command lines, e.g. `fleet approve add-greet`. */
   commands: string[];
+  /** The usual next step when it is not a fleet command (`review and merge fleet/<id>`), else absent. */
+  step?: string;
 }
+
+/** What {@link yourTurn} reads of a review branch (`ship / awaiting-merge`). */
+export type ReviewBranchView = Pick<ReviewBranch, "branch" | "remote" | "pr" | "gone">;
 
 /** Quotes an id for a shell only when it needs it (ids are `[a-z0-9-]`, so normally never). */
 const q = (id: string) => (/^[a-z0-9][a-z0-9-]*$/.test(id) ? id : JSON.stringify(id));
@@ -19,11 +25,29 @@ const q = (id: string) => (/^[a-z0-9][a-z0-9-]*$/.test(id) ? id : JSON.stringify
 /**
  * What `task` waits for from a person, or null when it waits for nothing a person must do (running,
  * ready, a dependency, done, dropped — and drafts, which a person finishes in their own time).
+ * `ship / awaiting-merge`: review and merge the branch (or, once it is gone unmerged, retry or drop).
  */
 export function yourTurn(
-  task: Pick<Task, "id" | "phase" | "status" | "question" | "reason">,
+  task: Pick<Task, "id" | "phase" | "status" | "question" | "reason"> & {
+    review_branch?: ReviewBranchView | null;
+  },
 ): YourTurn | null {
   const id = q(task.id);
+  if (task.status === "awaiting-merge") {
+    const r = task.review_branch;
+    const branch = r?.branch ?? `fleet/${task.id}`;
+    const where = r?.remote ? ` on ${r.remote}` : "";
+    if (r?.gone)
+      return {
+        waitsFor: `${branch} is gone${r.remote ? ` from ${r.remote}` : ""} and was not merged`,
+        commands: [`fleet retry ${id}`, `fleet drop ${id} -m "…"`],
+      };
+    return {
+      waitsFor: `a change to review and merge: ${branch}${where}${r?.pr ? ` (${r.pr})` : ""}`,
+      commands: [`fleet show ${id}`, `fleet drop ${id} -m "…"`],
+      step: `review and merge ${branch}`,
+    };
+  }
   if (task.status === "awaiting-approval") {
     if (task.phase === "plan")
       return {
@@ -61,6 +85,6 @@ function oneLine(text: string): string {
 export function nextCommandHint(task: Parameters<typeof yourTurn>[0]): string | null {
   const turn = yourTurn(task);
   if (!turn) return null;
-  const main = turn.commands.find((c) => !c.startsWith("fleet show")) ?? turn.commands[0];
+  const main = turn.step ?? turn.commands.find((c) => !c.startsWith("fleet show")) ?? turn.commands[0];
   return `your turn: ${main}`;
 }

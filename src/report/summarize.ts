@@ -71,6 +71,12 @@ function waitingFor(t: Task): { why: string; next: string } | null {
           next: `fleet show ${t.id} && fleet approve ${t.id}  (or fleet reject ${t.id} -m "…")`,
         };
   }
+  if (t.status === "awaiting-merge") {
+    const branch = t.review_branch?.branch ?? `fleet/${t.id}`;
+    return t.review_branch?.gone
+      ? { why: `${branch} is gone, not merged`, next: `fleet retry ${t.id}  (or fleet drop ${t.id} -m "…")` }
+      : { why: `${branch} to review and merge`, next: `fleet show ${t.id}` };
+  }
   if (t.status === "blocked") {
     return t.question
       ? { why: `asks: ${t.question}`, next: `fleet answer ${t.id} "…"` }

@@ -14,6 +14,8 @@ export type WorkPhase = (typeof WORK_PHASES)[number];
 /**
  * Status within a phase. `draft`: an idea still being written. `ready`: the phase's machinery may
  * start. `running`: claimed and under way. `awaiting-approval`: waits for `fleet approve`.
+ * `awaiting-merge` (ship only, `ship.mode: branch`): the change was pushed as branch `fleet/<id>` and waits
+ * for a person (or a forge) to merge it into the base branch.
  * `blocked`: waits for `fleet answer` (or for a person to fix a setup problem). `failed`: out of attempts.
  * `waiting-children`: a fanned-out parent (`implement` only) waits for its child tasks to be `done`,
  * then its own acceptance checks run on the base tip (the integration check).
@@ -23,6 +25,7 @@ export const STATUSES = [
   "ready",
   "running",
   "awaiting-approval",
+  "awaiting-merge",
   "blocked",
   "failed",
   "waiting-children",

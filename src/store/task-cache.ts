@@ -16,14 +16,16 @@ import { isErrnoError } from "../errors.js";
 import type { FleetPaths } from "./paths.js";
 import type { Problem } from "./read-file.js";
 import { readRecordText } from "./read-text.js";
+import type { ReviewBranch } from "./schemas/review-branch.js";
 import type { Task } from "./schemas/task.js";
 
 /** Bump when the task schema or the entry shape changes: old caches are then ignored. */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 
 /**
  * The fields of a task the board shows; all a listing needs. `updated`: null when the file has none;
- * `cost_usd`: the task's total agent cost in USD (null when no runner reported one).
+ * `cost_usd`: the task's total agent cost in USD (null when no runner reported one); `review_branch`:
+ * where a `ship.mode: branch` ship left the change (branch, remote, pull request, gone), or null.
  */
 export type BoardTask = Pick<
   Task,
@@ -31,6 +33,7 @@ export type BoardTask = Pick<
 > & {
   updated: string | null;
   cost_usd: number | null;
+  review_branch: Pick<ReviewBranch, "branch" | "remote" | "pr" | "gone"> | null;
 };
 
 /** A task as listed. */
@@ -52,7 +55,7 @@ export interface TaskIndex {
 type Key = [number, number, number, number];
 /**
  * One file's cache line, flat so that 10,000 of them parse fast: its key, then either
- * `normalized (0|1), id, title, phase, status, priority, updated, question, attempts, cost_usd, parent` or the
+ * `normalized (0|1), id, title, phase, status, priority, updated, question, attempts, cost_usd, parent, review_branch` or the
  * file's problems.
  */
 type CacheEntry =
@@ -69,6 +72,7 @@ type CacheEntry =
       Record<string, number>,
       number | null,
       string | null,
+      BoardTask["review_branch"],
     ]
   | [...Key, Problem[]];
 
@@ -161,6 +165,14 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
             t.attempts,
             t.cost.usd,
             t.parent,
+            t.review_branch
+              ? {
+                  branch: t.review_branch.branch,
+                  remote: t.review_branch.remote,
+                  pr: t.review_branch.pr,
+                  gone: t.review_branch.gone,
+                }
+              : null,
           ];
         } else entry = [...key, result.problems];
         dirty = true;
@@ -172,10 +184,38 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
     next[name] = entry;
     if (entry.length === 5) problems.push(...entry[4]);
     else {
-      const [, , , , n, id, title, phase, status, priority, updated, question, attempts, cost_usd, parent] =
-        entry;
+      const [
+        ,
+        ,
+        ,
+        ,
+        n,
+        id,
+        title,
+        phase,
+        status,
+        priority,
+        updated,
+        question,
+        attempts,
+        cost_usd,
+        parent,
+        review,
+      ] = entry;
       tasks.set(id, {
-        record: { id, title, phase, status, priority, updated, question, attempts, cost_usd, parent },
+        record: {
+          id,
+          title,
+          phase,
+          status,
+          priority,
+          updated,
+          question,
+          attempts,
+          cost_usd,
+          parent,
+          review_branch: review ?? null,
+        },
         file: `${dir}/${name}`,
         normalized: n === 1,
       });

@@ -131,7 +131,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
 }
 
 /** A landing that leaves a task waiting for a person: `→ plan / awaiting-approval`, `→ implement / failed`… */
-const TO_PERSON = /^→ \S+ \/ (awaiting-approval|blocked|failed)\b/;
+const TO_PERSON = /^→ \S+ \/ (awaiting-approval|awaiting-merge|blocked|failed)\b/;
 
 /**
  * `onEvent` with {@link FleetLogEvent.next} set on every event that leaves a task waiting for a person:
@@ -237,6 +237,8 @@ async function drain(
     if (first || mode === "until-idle") {
       const r = await coordinator.reconcile({ full: true });
       afterReconcile();
+      // A review branch seen merged makes its task done, which may let others start: look again.
+      if ((await coordinator.settleMerges()) && mode === "until-idle") continue;
       if (r.settling > 0 && mode === "until-idle") {
         await Promise.race([new Promise((res) => setTimeout(res, 300)), stopped]);
         continue;

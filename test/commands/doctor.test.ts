@@ -111,6 +111,28 @@ describe("doctor", () => {
     expect(await doctor({ cwd: root })).toMatchObject({ ok: true, problems: [] });
   });
 
+  it("says when ship.open_pr cannot open a pull request (push mode, or no remote)", async () => {
+    const root = tempRepo();
+    await init({ cwd: root });
+    const config = readFileSync(path.join(root, ".fleet/config.md"), "utf8");
+    const withShip = (ship: string) =>
+      writeFile(root, ".fleet/config.md", config.replace(/^---\n/, `---\n${ship}\n`));
+    withShip("ship: { open_pr: true }");
+    expect((await doctor({ cwd: root })).problems).toMatchObject([
+      {
+        file: ".fleet/config.md",
+        field: "ship.open_pr",
+        message: expect.stringContaining("ship.mode is push"),
+      },
+    ]);
+    withShip("ship: { mode: branch, open_pr: true }");
+    expect((await doctor({ cwd: root })).problems).toMatchObject([
+      { field: "ship.open_pr", message: expect.stringContaining("remote: is null") },
+    ]);
+    withShip("ship: { mode: branch }");
+    expect(await doctor({ cwd: root })).toMatchObject({ ok: true, problems: [] });
+  });
+
   it("names the line of a YAML syntax error", async () => {
     const root = tempRepo();
     await init({ cwd: root });

@@ -98,6 +98,7 @@ describe("readTaskIndex (cached listing)", () => {
           attempts: full?.attempts,
           cost_usd: full?.cost.usd,
           parent: full?.parent,
+          review_branch: full?.review_branch ?? null,
         });
       }
       expect(index.tasks.get("b")?.normalized).toBe(false);

@@ -21,8 +21,20 @@ export interface GitRemote {
 
 const running: ChildProcess[] = [];
 
+/**
+ * `git daemon` runs `git-daemon` as a child process; killing only the `git` parent leaves that child
+ * serving (an orphan). So each daemon is started in its own process group and the whole group is killed.
+ */
+function killGroup(c: ChildProcess): void {
+  try {
+    if (c.pid) process.kill(-c.pid, "SIGKILL");
+  } catch {
+    // gone already
+  }
+}
+
 afterEach(() => {
-  for (const c of running.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+  for (const c of running.splice(0)) killGroup(c);
 });
 
 /** A free TCP port on 127.0.0.1 (bound and released at once). */
@@ -59,7 +71,7 @@ export async function gitRemote(): Promise<GitRemote> {
         `--port=${port}`,
         base,
       ],
-      { stdio: "ignore" },
+      { stdio: "ignore", detached: true },
     );
     running.push(child);
     for (let i = 0; i < 100; i++) {
@@ -76,9 +88,19 @@ export async function gitRemote(): Promise<GitRemote> {
     const c = child as ChildProcess | null;
     if (!c || c.exitCode !== null) return;
     const gone = new Promise((r) => c.once("exit", r));
-    c.kill("SIGKILL");
+    killGroup(c);
     await gone;
   };
   await start();
   return { dir, url, start, stop };
+}
+
+/** {@link gitRemote}, holding branch `branch` of the clone at `from` (for tests that start from a project). */
+export async function gitRemoteOf(from: string, branch = "main"): Promise<GitRemote> {
+  const remote = await gitRemote();
+  execFileSync("git", ["push", "-q", remote.dir, `${branch}:refs/heads/${branch}`], {
+    cwd: from,
+    stdio: "pipe",
+  });
+  return remote;
 }

@@ -35,6 +35,10 @@ Exit codes: 0 listed (even with problems; \`fleet doctor\` exits 1 on them) · 2
 /** `  (your turn: fleet approve <id>)` for a task that waits for a person, else "". */
 function yourTurnNote(t: BoardEntry): string {
   const hint = nextCommandHint({ ...t, reason: null });
+  const r = t.status === "awaiting-merge" ? t.review_branch : null;
+  const where = r ? `${r.branch}${r.remote ? ` on ${r.remote}` : ""}` : "";
+  const branch = r ? (r.gone ? `${where} is gone, not merged` : `${where}${r.pr ? ` · ${r.pr}` : ""}`) : "";
+  if (branch) return `  (${branch}${hint ? `; ${hint}` : ""})`;
   return hint ? `  (${hint})` : "";
 }
 

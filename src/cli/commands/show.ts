@@ -39,6 +39,22 @@ function stateLine(t: ShowResult["task"]["record"]): string {
   return `${t.phase} / ${t.status}`;
 }
 
+/** Where a branch-mode ship left the change: branch, remote, commit, pull request or why none. */
+function reviewBranchLines(t: ShowResult["task"]["record"]): string[] {
+  const r = t.review_branch;
+  if (!r || t.phase === "done") return [];
+  const out = [
+    `  review branch: ${r.branch} ${r.remote ? `on ${r.remote}` : "in this clone"} at ${r.commit.slice(0, 12)} (pushed ${r.pushed})${r.gone ? `; GONE since ${r.gone}, not merged` : ""}`,
+  ];
+  if (r.pr) out.push(`  pull request: ${r.pr}`);
+  else if (r.pr_note) out.push(`  ${r.pr_note}`);
+  if (t.status === "awaiting-merge" && !r.gone)
+    out.push(
+      "  done once the base holds the change: merge, squash or rebase it (keep its `Fleet-Task:` line, or its exact files)",
+    );
+  return out;
+}
+
 function section(title: string, body: string): string[] {
   const text = body.trim();
   return ["", `── ${title}`, ...(text ? [text] : ["(empty)"])];
@@ -71,8 +87,9 @@ export function formatShow(r: ShowResult): string[] {
   if (t.base_commit) out.push(`  base commit: ${t.base_commit}`);
   if (t.shipped)
     out.push(
-      `  shipped: ${t.shipped.commit} at ${t.shipped.at}${t.shipped.already ? " (the change was already there)" : ""}`,
+      `  shipped: ${t.shipped.commit} at ${t.shipped.at}${t.shipped.already ? " (the change was already there)" : ""}${t.shipped.merged_by ? ` (merged from ${t.review_branch?.branch ?? "its branch"}, seen by ${t.shipped.merged_by})` : ""}`,
     );
+  out.push(...reviewBranchLines(t));
   if (t.cost.usd !== null)
     out.push(`  cost: ${formatUsd(t.cost.usd)}, ${t.cost.agent_seconds}s of agent time`);
   for (const a of t.answers)

@@ -89,15 +89,24 @@ export const configSchema = z.strictObject({
       ship: { files_over: null, paths: [] },
       tests: [...DEFAULT_TEST_PATTERNS],
     }),
-  /**
-   * Shipping. `batch`: up to this many gated changes whose `touches` do not overlap are stacked onto
-   * the base branch together and judged by one run of the ship gates; a failing batch is bisected
-   * (docs/gates.md "The merge queue"). 1 = one change at a time. An object so that more ship
-   * settings can sit beside `batch`.
-   */
-  ship: z.strictObject({ batch: z.number().int().min(1).max(32).default(1) }).default({ batch: 1 }),
   /** A change touching these globs is rejected, like `.fleet/`. */
   protected: z.array(z.string()).default([]),
+  /**
+   * How a gated change lands. `mode: push` (default): the base branch advances. `mode: branch`: the
+   * squashed change is pushed as `fleet/<id>` (to `remote:`, or left in this clone when it is null) and the task waits at
+   * `ship / awaiting-merge` until the base holds it. `open_pr`: with `mode: branch` and a remote, open a
+   * pull request with the GitHub CLI (`gh`) when it is installed and logged in. `batch`: up to this
+   * many gated changes whose `touches` do not overlap are stacked onto the base branch together and
+   * judged by one run of the ship gates; a failing batch is bisected (docs/gates.md "The merge
+   * queue"). 1 = one change at a time (and always with a remote or with `mode: branch`).
+   */
+  ship: z
+    .strictObject({
+      mode: z.enum(["push", "branch"]).default("push"),
+      open_pr: z.boolean().default(false),
+      batch: z.number().int().min(1).max(32).default(1),
+    })
+    .default({ mode: "push", open_pr: false, batch: 1 }),
   /** Spending limits in USD; null = no limit. */
   budgets: z
     .strictObject({

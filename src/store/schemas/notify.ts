@@ -9,6 +9,7 @@ import * as z from "zod";
 /** The events a person is notified of. */
 export const NOTIFY_EVENTS = [
   "awaiting-approval",
+  "awaiting-merge",
   "question",
   "blocked",
   "failed",

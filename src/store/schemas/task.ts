@@ -1,6 +1,7 @@
 /** The task record: `.fleet/queue/<id>.md` (design.md §1). */
 import * as z from "zod";
 import { costSchema, idSchema, phaseSchema, statusSchema, timestampSchema } from "./common.js";
+import { reviewBranchSchema } from "./review-branch.js";
 
 /** A question an agent asked and the answer a person gave (`fleet answer`). */
 export const answerSchema = z.object({
@@ -35,9 +36,21 @@ export const taskSchema = z.looseObject({
   reason: z.string().nullable().default(null),
   /** Set once on the base branch; `already` when the base held the change before this task shipped it. */
   shipped: z
-    .object({ commit: z.string(), at: timestampSchema, already: z.boolean().optional() })
+    .object({
+      commit: z.string(),
+      at: timestampSchema,
+      already: z.boolean().optional(),
+      /**
+       * How a branch-mode ship was seen merged: `ancestor` (the pushed commit itself is on the base),
+       * `trailer` (a base commit carries its `Fleet-Task` and `Fleet-Event: merged` lines: a squash or
+       * rebase merge, perhaps with edits), `content` (the base holds exactly its files).
+       */
+      merged_by: z.enum(["ancestor", "trailer", "content"]).optional(),
+    })
     .nullable()
     .default(null),
+  /** The review branch of a `ship.mode: branch` ship (set at `ship / awaiting-merge`); see review-branch.ts. */
+  review_branch: reviewBranchSchema.nullable().default(null),
   cost: costSchema.extend({ agent_seconds: z.number().nonnegative().default(0) }).default({
     usd: null,
     input_tokens: null,
@@ -66,6 +79,7 @@ export const TASK_KEY_ORDER = [
   "answers",
   "reason",
   "shipped",
+  "review_branch",
   "cost",
   "created",
   "updated",

@@ -75,7 +75,15 @@ describe("the remote as the engine", () => {
     await Promise.all(daemons.map((d) => d.exited));
     expect(seed.logLines().filter((l) => l.startsWith("OVERLAP"))).toEqual([]);
     for (const id of ids) {
-      expect(eventsOn(remote, id, "shipped"), id).toBe(1);
+      const story = () =>
+        inRemote(
+          remote,
+          "log",
+          "main",
+          "--format=%h %an %s | %(trailers:key=Fleet-Epoch,valueonly,separator=) %(trailers:key=Fleet-Run,valueonly,separator=)",
+          `--grep=^Fleet-Task: ${id}$`,
+        );
+      expect(eventsOn(remote, id, "shipped"), `${id}\n${story()}`).toBe(1);
       expect(inRemote(remote, "show", `main:${id}.txt`)).toBe("made by the implementer\n");
       // Every phase's agent ran (a phase whose result missed the remote may run again, never at once).
       const phases = new Set(

@@ -25,7 +25,7 @@ const waiting = () => makeTask({ id: "a", phase: "ship", status: "awaiting-merge
 
 describe("config.md ship: and remote:", () => {
   it("defaults to mode push, no pull request, no remote; takes branch mode with open_pr", () => {
-    expect(configSchema.parse({}).ship).toEqual({ mode: "push", open_pr: false });
+    expect(configSchema.parse({}).ship).toEqual({ mode: "push", open_pr: false, batch: 1 });
     expect(configSchema.parse({}).remote).toBeNull();
     expect(configSchema.parse({ ship: { mode: "branch", open_pr: true }, remote: "origin" })).toMatchObject({
       ship: { mode: "branch", open_pr: true },

@@ -1,9 +1,11 @@
 /**
  * Committing `.fleet/` state without touching anything else of the person's.
  *
- * The commit is built in a private index (`GIT_INDEX_FILE`): read HEAD's tree, `git add` only the given
- * `.fleet/` paths from the work tree, `write-tree`, `commit-tree`, then `update-ref HEAD new old` — a
- * compare-and-swap that fails if HEAD moved meanwhile. Just before that, the real index entries of
+ * The commit's tree is HEAD's with only the given `.fleet/` paths replaced by what the work tree holds,
+ * built by one `git fast-import` that edits just the trees along those paths (edit-tree.ts: no index
+ * is read or written, so a commit costs the same in a repository of ten files or a million); then
+ * `commit-tree`, then `update-ref HEAD new old` — a compare-and-swap that fails if HEAD moved
+ * meanwhile. Five git processes in all, the index refresh included. Just before that, the real index entries of
  * just those paths are set to the new commit's (`git reset -q <commit> -- <paths>`), so `git status`
  * stays clean for them and a person's `git commit` racing ours can never drop them. A person's
  * other staged or unstaged changes are never read or written.
@@ -15,10 +17,11 @@
  * are remembered in `<git-common-dir>/fleet/index-refresh-pending`, and the next commit refreshes them
  * too — trying once, not waiting again, until the lock is gone.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FleetError } from "../errors.js";
 import { FLEET_DIR, runtimePaths } from "../store/paths.js";
+import { editTree, workTreeEdits } from "./edit-tree.js";
 import { withFileLock } from "./file-lock.js";
 import type { Repo } from "./repo.js";
 import { GitError, git, gitText } from "./run-git.js";
@@ -69,14 +72,6 @@ function checkPaths(paths: readonly string[]): string[] {
   });
 }
 
-/** True when `spec` (a `:(literal)` pathspec) names a tracked file or a folder holding one. */
-function isTracked(tracked: Set<string>, spec: string): boolean {
-  const p = spec.slice(":(literal)".length);
-  if (tracked.has(p)) return true;
-  for (const t of tracked) if (t.startsWith(`${p}/`)) return true;
-  return false;
-}
-
 /** Runs `fn`, retrying while git reports a busy lock: up to `attempts` tries, 50 ms doubling to 500 ms apart. */
 async function retryBusy<T>(fn: () => Promise<T>, attempts = 40): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -124,55 +119,43 @@ async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> 
   if (specs.length === 0) return null;
   const cwd = repo.root;
   const rt = runtimePaths(repo.commonDir);
-  const indexFile = path.join(rt.dir, `index-${process.pid}-${Date.now()}`);
-  const env: Record<string, string> = { GIT_INDEX_FILE: indexFile };
+  const env: Record<string, string> = {};
   if (req.author) {
     env.GIT_AUTHOR_NAME = req.author.name;
     env.GIT_AUTHOR_EMAIL = req.author.email;
     env.GIT_COMMITTER_NAME = req.author.name;
     env.GIT_COMMITTER_EMAIL = req.author.email;
   }
+  const head = await gitText(["rev-parse", "--verify", "-q", "HEAD"], { cwd, okCodes: [1] });
+  const deletable = (p: string) =>
+    !req.mayDelete || req.mayDelete.some((d) => p === d || p.startsWith(`${d}/`));
+  const edits = specs.flatMap((spec) => {
+    const p = spec.slice(":(literal)".length);
+    return workTreeEdits(cwd, p, deletable(p));
+  });
+  if (edits.length === 0) return null;
+  const { tree, oldTree } = await editTree(cwd, head || null, edits);
+  if (head && tree === oldTree) return null;
+  const parents = head ? ["-p", head] : [];
+  const commit = await gitText(["commit-tree", tree, ...parents, "-F", "-"], {
+    cwd,
+    env,
+    input: formatCommitMessage(req.event),
+  });
+  const subject = `fleet: ${req.event.task} ${req.event.event}`;
+  // The person's index gets the new entries before HEAD moves: a `git commit` of theirs landing just
+  // after our update-ref would otherwise be built from the old entries and undo this commit's files.
+  await refreshIndex(cwd, path.join(rt.dir, "index-refresh-pending"), specs, commit);
   try {
-    const head = await gitText(["rev-parse", "--verify", "-q", "HEAD"], { cwd, okCodes: [1] });
-    await git(head ? ["read-tree", head] : ["read-tree", "--empty"], { cwd, env });
-    const tracked = new Set(
-      (await git(["ls-files", "-z", "--", ...specs], { cwd, env })).stdout.split("\0").filter(Boolean),
+    await retryBusy(() =>
+      git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
     );
-    const deletable = (i: number) => {
-      if (!req.mayDelete) return true;
-      const p = path.posix.normalize(req.paths[i] ?? "");
-      return req.mayDelete.some((d) => p === d || p.startsWith(`${d}/`));
-    };
-    const present = specs.filter(
-      (spec, i) =>
-        existsSync(path.join(cwd, req.paths[i] ?? "")) || (deletable(i) && isTracked(tracked, spec)),
-    );
-    if (present.length > 0) await git(["add", "-A", "--", ...present], { cwd, env });
-    const tree = await gitText(["write-tree"], { cwd, env });
-    if (head && tree === (await gitText(["rev-parse", `${head}^{tree}`], { cwd }))) return null;
-    const parents = head ? ["-p", head] : [];
-    const commit = await gitText(["commit-tree", tree, ...parents, "-F", "-"], {
-      cwd,
-      env,
-      input: formatCommitMessage(req.event),
-    });
-    const subject = `fleet: ${req.event.task} ${req.event.event}`;
-    // The person's index gets the new entries before HEAD moves: a `git commit` of theirs landing just
-    // after our update-ref would otherwise be built from the old entries and undo this commit's files.
-    await refreshIndex(cwd, path.join(rt.dir, "index-refresh-pending"), specs, commit);
-    try {
-      await retryBusy(() =>
-        git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
-      );
-    } catch (err) {
-      // HEAD did not move to our commit: put those index entries back as HEAD has them (best effort).
-      await git(["reset", "-q", "HEAD", "--", ...specs], { cwd, okCodes: [1] }).catch(() => {});
-      throw err;
-    }
-    return commit;
-  } finally {
-    rmSync(indexFile, { force: true });
+  } catch (err) {
+    // HEAD did not move to our commit: put those index entries back as HEAD has them (best effort).
+    await git(["reset", "-q", "HEAD", "--", ...specs], { cwd, okCodes: [1] }).catch(() => {});
+    throw err;
   }
+  return commit;
 }
 
 /**

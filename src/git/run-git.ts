@@ -66,8 +66,8 @@ export interface GitOptions {
   cwd: string;
   /** Extra environment for git (merged over ours), e.g. `GIT_INDEX_FILE`. */
   env?: Record<string, string>;
-  /** Standard input. */
-  input?: string;
+  /** Standard input (text, or bytes such as a `fast-import` stream). */
+  input?: string | Uint8Array;
   /** Exit codes that are answers, not failures (e.g. 1 for `diff --quiet`). */
   okCodes?: number[];
 }

@@ -222,7 +222,8 @@ export async function benchPipeline({ cli }) {
         );
     } else console.log("git processes per task: skipped (no /usr/bin/strace)");
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (process.env.FLEET_BENCH_KEEP) console.log(`kept: ${root}`);
+    else rmSync(root, { recursive: true, force: true });
     if (traced) rmSync(traced, { recursive: true, force: true });
   }
 }

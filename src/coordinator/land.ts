@@ -63,6 +63,16 @@ export function withoutSecrets(landing: Landing, env: NodeJS.ProcessEnv): Landin
   };
 }
 
+/**
+ * True when the landing only hands the task to the next phase the daemon runs by itself — research
+ * done → `plan / ready`, implement done → `ship / ready` — so it is not committed alone: the task's
+ * next commit (proposed, shipped, or any failure) carries its files (deferred-commits.ts).
+ */
+export function handsOver(event: string, task: { phase: string; status: string }): boolean {
+  const next = event === "researched" ? "plan" : event === "implemented" ? "ship" : null;
+  return next !== null && task.phase === next && task.status === "ready";
+}
+
 /** Back-off after a first try-later whose agent did not say how long to wait, ms (it doubles after). */
 export const DEFAULT_RETRY_MS = 60_000;
 
@@ -172,6 +182,7 @@ export async function landJob(
       removeDirs: landing.replaceDirs ?? [],
       writes,
       event: { ...event, event: settled.event, costUsd: base.cost.usd, body: landing.reason ?? "" },
+      ...(handsOver(settled.event, task) ? { defer: true } : {}),
     };
     await writeJournal(repo.commonDir, journal);
     const commit = await applyJournal(repo, journal);

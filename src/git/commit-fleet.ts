@@ -21,11 +21,18 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FleetError } from "../errors.js";
 import { FLEET_DIR, runtimePaths } from "../store/paths.js";
+import {
+  addDeferred,
+  clearDeferred,
+  deferredTasks,
+  type PathGroup,
+  readDeferred,
+} from "./deferred-commits.js";
 import { editTree, workTreeEdits } from "./edit-tree.js";
 import { withFileLock } from "./file-lock.js";
 import type { Repo } from "./repo.js";
 import { GitError, git, gitText } from "./run-git.js";
-import { type FleetEvent, formatCommitMessage } from "./trailers.js";
+import { type CarriedEvent, type FleetEvent, formatCommitMessage } from "./trailers.js";
 
 /** Who a commit is by; defaults to git's configured identity. */
 export interface Identity {
@@ -48,6 +55,12 @@ export interface FleetCommit {
    * a deletion.
    */
   mayDelete?: readonly string[];
+  /**
+   * Do not commit now: keep the event and paths for the task's next commit, which carries them and
+   * names this event in a `Fleet-Carried` trailer (deferred-commits.ts). For landings that only hand
+   * the task to the next automatic phase. Returns null.
+   */
+  defer?: boolean;
 }
 
 const EMPTY_TREE_OLD = "0000000000000000000000000000000000000000";
@@ -114,8 +127,16 @@ async function refreshIndex(
   }
 }
 
-async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> {
-  const specs = checkPaths(req.paths);
+async function commitOnce(
+  repo: Repo,
+  req: FleetCommit,
+  carried: readonly PathGroup[],
+): Promise<string | null> {
+  const groups = [
+    { paths: [...req.paths], mayDelete: req.mayDelete ? [...req.mayDelete] : null },
+    ...carried,
+  ];
+  const specs = [...new Set(groups.flatMap((g) => checkPaths(g.paths)))];
   if (specs.length === 0) return null;
   const cwd = repo.root;
   const rt = runtimePaths(repo.commonDir);
@@ -159,28 +180,71 @@ async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> 
 }
 
 /**
- * Commits the given `.fleet/` paths as one audit commit on HEAD, with trailers from `req.event`.
- * @returns the new commit's sha, or null when the paths held no change.
+ * Commits the given `.fleet/` paths as one audit commit on HEAD, with trailers from `req.event`. A
+ * deferred commit of the same task (`req.defer` earlier) is carried along: its paths are committed too
+ * and its events named in `Fleet-Carried` trailers; with `req.defer`, nothing is committed now.
+ * @returns the new commit's sha, or null when the paths held no change (or the commit was deferred).
  * @throws FleetError("invalid") for a path outside `.fleet/`; GitError when git refuses (e.g. HEAD moved
  *   under each of 20 rebuilds); FleetError("locked") when another process
  *   holds the commit lock for over 60 s.
  */
 export function commitFleet(repo: Repo, req: FleetCommit): Promise<string | null> {
+  const { commonDir } = repo;
+  const task = req.event.phase === "fleet" ? null : req.event.task;
   const rebuilding = async () => {
+    if (req.defer && task !== null) {
+      checkPaths(req.paths);
+      await addDeferred(commonDir, req.event, {
+        paths: [...req.paths],
+        mayDelete: req.mayDelete ? [...req.mayDelete] : null,
+      });
+      return null;
+    }
+    const deferred = task !== null ? readDeferred(commonDir, task) : null;
+    const same = (c: CarriedEvent) =>
+      c.phase === req.event.phase && c.event === req.event.event && c.run === req.event.run;
+    const carried = [...(req.event.carried ?? []), ...(deferred?.events ?? []).filter((c) => !same(c))];
+    const full: FleetCommit = carried.length ? { ...req, event: { ...req.event, carried } } : req;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await commitOnce(repo, req);
+        const sha = await commitOnce(repo, full, deferred?.groups ?? []);
+        if (deferred && task !== null) clearDeferred(commonDir, task);
+        return sha;
       } catch (err) {
         if (!(err instanceof GitError) || !HEAD_MOVED.test(err.stderr) || attempt >= REBUILDS) throw err;
       }
     }
   };
   const run = () =>
-    withFileLock(path.join(runtimePaths(repo.commonDir).locks, "commit"), rebuilding, {
+    withFileLock(path.join(runtimePaths(commonDir).locks, "commit"), rebuilding, {
       waitMs: 60_000,
       what: "another fleet process committing",
     });
   const next = queue.then(run, run);
   queue = next.catch(() => {});
   return next;
+}
+
+/**
+ * Commits every deferred commit (of `tasks`, default all) under its first event, carrying the rest:
+ * for a daemon that stops, or a task that will not run its next phase soon.
+ * @returns the tasks committed. @throws as {@link commitFleet}.
+ */
+export async function flushDeferred(repo: Repo, tasks?: readonly string[]): Promise<string[]> {
+  const done: string[] = [];
+  for (const task of tasks ?? deferredTasks(repo.commonDir)) {
+    const deferred = readDeferred(repo.commonDir, task);
+    const [first] = deferred?.events ?? [];
+    if (!deferred || !first) {
+      clearDeferred(repo.commonDir, task);
+      continue;
+    }
+    // commitFleet carries the rest itself.
+    await commitFleet(repo, {
+      event: { task, ...first, ...(deferred.title ? { title: deferred.title } : {}) },
+      paths: [],
+    });
+    done.push(task);
+  }
+  return done;
 }

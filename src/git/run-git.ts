@@ -1,5 +1,5 @@
 /**
- * Running git. Every call is an argument array through execa (never a shell), with `LC_ALL=C` so error
+ * Running git. Every call is an argument array through node:child_process (never a shell), with `LC_ALL=C` so error
  * text can be recognised, and `--no-optional-locks` on read-only commands so reads never take
  * `index.lock` (git-status(1) "BACKGROUND REFRESH"). We spawn git directly rather than through
  * simple-git because commits need `GIT_INDEX_FILE`, which simple-git strips from git's environment.
@@ -8,7 +8,7 @@
  * no system config, no hooks, no fsmonitor and no `ext::` transport, whatever any config file says —
  * so no file an agent could have written makes the coordinator's own git run a program.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { FleetError } from "../errors.js";
 
 /** Variables of the daemon's environment that git may see: where to find itself and the person's config. */
@@ -93,6 +93,9 @@ export class GitError extends FleetError {
   }
 }
 
+/** The most a git call may print on stdout, bytes; past it git is killed and the call fails. */
+const MAX_OUTPUT = 256 * 1024 * 1024;
+
 const READ_ONLY = new Set([
   "status",
   "diff",
@@ -110,26 +113,43 @@ const READ_ONLY = new Set([
  */
 export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   const full = READ_ONLY.has(args[0] ?? "") ? ["--no-optional-locks", ...args] : [...args];
-  const { execa } = await import("execa");
-  const result = await execa("git", full, {
-    cwd: opts.cwd,
-    env: gitEnv(opts.env),
-    extendEnv: false,
-    input: opts.input ?? "",
-    reject: false,
-    stripFinalNewline: false,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const exitCode = result.exitCode ?? -1;
-  if (result.failed && result.exitCode === undefined) {
-    throw new FleetError("git", `could not run git: ${result.shortMessage}`, {
-      cause: result,
+  // node:child_process, not execa: git is one short process with no children of its own to reap, and
+  // importing execa costs ~80 ms of every command's start-up (bench: `fleet idea`).
+  const result = await new Promise<{ code: number | null; stdout: string; stderr: string; error?: Error }>(
+    (resolve) => {
+      const child = spawn("git", full, { cwd: opts.cwd, env: gitEnv(opts.env), stdio: "pipe" });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let size = 0;
+      child.stdout.on("data", (b: Buffer) => {
+        size += b.length;
+        if (size <= MAX_OUTPUT) out.push(b);
+        else child.kill("SIGKILL");
+      });
+      child.stderr.on("data", (b: Buffer) => err.push(b));
+      child.on("error", (error) => resolve({ code: null, stdout: "", stderr: "", error }));
+      child.on("close", (code) =>
+        resolve({
+          code: size > MAX_OUTPUT ? -1 : code,
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: size > MAX_OUTPUT ? `output over ${MAX_OUTPUT} bytes` : Buffer.concat(err).toString("utf8"),
+        }),
+      );
+      // A git that exits before reading all its input (an error) closes the pipe: that is its answer.
+      child.stdin.on("error", () => {});
+      child.stdin.end(opts.input ?? "");
+    },
+  );
+  if (result.error) {
+    throw new FleetError("git", `could not run git: ${result.error.message}`, {
+      cause: result.error,
       hint: "Is git installed and on PATH?",
     });
   }
+  const exitCode = result.code ?? -1;
   if (exitCode !== 0 && !(opts.okCodes ?? []).includes(exitCode))
-    throw new GitError(full, exitCode, String(result.stderr));
-  return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
+    throw new GitError(full, exitCode, result.stderr);
+  return { stdout: result.stdout, stderr: result.stderr, exitCode };
 }
 
 /** `git <args>` trimmed stdout. @throws GitError as {@link git}. */

@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 const AGENT = "---\nrunner: script\ntimeout: 2m\nidle_timeout: 1m\n---\nA no-op agent.\n";
 
 /** A temp repo with a README, script agents, the acceptance gate in implement and ship, and `sandbox`. */
-function pipelineRepo(sandbox) {
+export function pipelineRepo(sandbox) {
   const root = mkdtempSync(path.join(tmpdir(), "fleet-bench-pipeline-"));
   const git = (...args) => execFileSync("git", args, { cwd: root, stdio: "pipe" });
   git("init", "-q", "-b", "main");
@@ -56,7 +56,7 @@ function fleet(cli, cwd, args, trace) {
 }
 
 /** Every task through all five phases: ideas, a drain, approvals, a drain. Returns wall ms per step. */
-function drive(cli, root, count, trace) {
+export function drive(cli, root, count, trace) {
   const t = { ideas: 0, drain: 0, approve: 0 };
   let t0 = performance.now();
   const ids = [];

@@ -108,14 +108,17 @@ const READ_ONLY = new Set([
 ]);
 
 /**
- * Runs `git <args>` and returns its output.
+ * Runs `git <args>` and returns its output as bytes (for object contents, e.g. `cat-file --batch`).
  * @throws GitError when git exits with a code not in `okCodes` (0 is always ok), or cannot start.
  */
-export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
+export async function gitBytes(
+  args: readonly string[],
+  opts: GitOptions,
+): Promise<{ stdout: Buffer; stderr: string; exitCode: number }> {
   const full = READ_ONLY.has(args[0] ?? "") ? ["--no-optional-locks", ...args] : [...args];
   // node:child_process, not execa: git is one short process with no children of its own to reap, and
   // importing execa costs ~80 ms of every command's start-up (bench: `fleet idea`).
-  const result = await new Promise<{ code: number | null; stdout: string; stderr: string; error?: Error }>(
+  const result = await new Promise<{ code: number | null; stdout: Buffer; stderr: string; error?: Error }>(
     (resolve) => {
       const child = spawn("git", full, { cwd: opts.cwd, env: gitEnv(opts.env), stdio: "pipe" });
       const out: Buffer[] = [];
@@ -127,11 +130,11 @@ export async function git(args: readonly string[], opts: GitOptions): Promise<Gi
         else child.kill("SIGKILL");
       });
       child.stderr.on("data", (b: Buffer) => err.push(b));
-      child.on("error", (error) => resolve({ code: null, stdout: "", stderr: "", error }));
+      child.on("error", (error) => resolve({ code: null, stdout: Buffer.alloc(0), stderr: "", error }));
       child.on("close", (code) =>
         resolve({
           code: size > MAX_OUTPUT ? -1 : code,
-          stdout: Buffer.concat(out).toString("utf8"),
+          stdout: Buffer.concat(out),
           stderr: size > MAX_OUTPUT ? `output over ${MAX_OUTPUT} bytes` : Buffer.concat(err).toString("utf8"),
         }),
       );
@@ -150,6 +153,15 @@ export async function git(args: readonly string[], opts: GitOptions): Promise<Gi
   if (exitCode !== 0 && !(opts.okCodes ?? []).includes(exitCode))
     throw new GitError(full, exitCode, result.stderr);
   return { stdout: result.stdout, stderr: result.stderr, exitCode };
+}
+
+/**
+ * Runs `git <args>` and returns its output.
+ * @throws GitError when git exits with a code not in `okCodes` (0 is always ok), or cannot start.
+ */
+export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
+  const r = await gitBytes(args, opts);
+  return { stdout: r.stdout.toString("utf8"), stderr: r.stderr, exitCode: r.exitCode };
 }
 
 /** `git <args>` trimmed stdout. @throws GitError as {@link git}. */

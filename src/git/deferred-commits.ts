@@ -64,7 +64,7 @@ export async function addDeferred(commonDir: string, event: FleetEvent, group: P
   const prev = readDeferred(commonDir, event.task) ?? { task: event.task, events: [], groups: [] };
   const next: DeferredCommit = {
     task: event.task,
-    ...(event.title ? { title: event.title } : {}),
+    ...((event.title ?? prev.title) ? { title: event.title ?? prev.title } : {}),
     events: [...prev.events, carriedOf(event)],
     groups: [...prev.groups, group],
   };

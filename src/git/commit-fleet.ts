@@ -2,9 +2,9 @@
  * Committing `.fleet/` state without touching anything else of the person's.
  *
  * The commit's tree is HEAD's with only the given `.fleet/` paths replaced by what the work tree holds,
- * built by one `git fast-import` that edits just the trees along those paths (edit-tree.ts: no index
- * is read or written, so a commit costs the same in a repository of ten files or a million); then
- * `commit-tree`, then `update-ref HEAD new old` — a compare-and-swap that fails if HEAD moved
+ * built by one `git fast-import` that edits just the trees along those paths (edit-tree.ts: no private
+ * index of the whole tree, so building it grows with the folders touched, not with the repository);
+ * then `commit-tree`, then `update-ref HEAD new old` — a compare-and-swap that fails if HEAD moved
  * meanwhile. Five git processes in all, the index refresh included. Just before that, the real index entries of
  * just those paths are set to the new commit's (`git reset -q <commit> -- <paths>`), so `git status`
  * stays clean for them and a person's `git commit` racing ours can never drop them. A person's
@@ -16,6 +16,9 @@
  * not state: when a left-behind `index.lock` (index-lock.ts) blocks it, the commit stands, the paths
  * are remembered in `<git-common-dir>/fleet/index-refresh-pending`, and the next commit refreshes them
  * too — trying once, not waiting again, until the lock is gone.
+ *
+ * A commit asked with `defer` is not made: it waits in deferred-commits.ts for the same task's next
+ * commit, which carries its paths and names its event (`Fleet-Carried`).
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";

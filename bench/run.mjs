@@ -103,6 +103,9 @@ try {
   } catch (err) {
     if (err.code !== "ENOENT") throw err;
   }
+  const pipeline = await import(path.join(here, "pipeline.mjs"));
+  await pipeline.benchIdea({ cli, makeRepoWithTasks });
+  await pipeline.benchPipeline({ cli });
   await (await import(path.join(here, "sandbox.mjs"))).benchSandbox();
   await (await import(path.join(here, "ship-queue.mjs"))).benchShipQueue();
   await (await import(path.join(here, "remote.mjs"))).benchRemote();

@@ -1,12 +1,12 @@
 /**
  * Claiming a task for one phase: take its lock, then — under the state lock — check that the file still
  * says what {@link decide} saw, raise the epoch, write the claim file, the run record (`running`) and
- * the task (`<phase> / running`); the `started` event is committed in the background. What follows
- * (the agent run) happens outside every lock but the task's own.
+ * the task (`<phase> / running`). Nothing is committed: a claim and a start are runtime facts (the claim
+ * file, the run record's `started`), and the run's landing commits these files with its result. What
+ * follows (the agent run) happens outside every lock but the task's own.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { commitFleet } from "../git/commit-fleet.js";
 import { type Action, phaseToRun } from "../lifecycle/decide.js";
 import { startRun } from "../lifecycle/run-transitions.js";
 import type { RemoteSession } from "../remote/remote-session.js";
@@ -18,8 +18,8 @@ import type { Task } from "../store/schemas/task.js";
 import { withStateLock } from "../store/state-lock.js";
 import { writeRun, writeTask } from "../store/write-records.js";
 import { lockTask, newClaim, readClaim, type TaskLock, writeClaim } from "./claims.js";
-import { agentLabel, type CoordinatorContext } from "./context.js";
-import { lastRunNumbers, runRel, startedRun } from "./run-records.js";
+import type { CoordinatorContext } from "./context.js";
+import { lastRunNumbers, startedRun } from "./run-records.js";
 import { outputsDir, promptsDir, runLog } from "./runtime-dirs.js";
 
 /** A claim that was taken: the task as claimed, its epoch, run number and attempt. */
@@ -36,8 +36,6 @@ export interface Claimed {
   log: { abs: string; rel: string };
   outputDir: string;
   promptFile: string;
-  /** Settles once the `started` commit is made (or failed, reported as an error event). */
-  startedCommit: Promise<void>;
 }
 
 /**
@@ -107,38 +105,6 @@ export async function claimJob(
       await lock.release();
       return null;
     }
-    // The `started` commit is audit, not state (the files and the claim are): it is made while the
-    // agent starts, off the critical path. The landing waits for it, so commits stay in order; if it
-    // fails, the landing's commit carries these files too. With a remote there is none: the claim
-    // ref says who runs what, and the landing's commit carries these files.
-    const startedCommit = ctx.remote
-      ? Promise.resolve()
-      : withStateLock(repo.commonDir, () =>
-          commitFleet(repo, {
-            event: {
-              task: action.taskId,
-              phase: action.phase,
-              event: "started",
-              title: claimed.title,
-              agent: agentLabel(action.agent, agent?.record.runner, agent?.record.model),
-              run: claimed.seq,
-              epoch: claimed.epoch,
-            },
-            paths: [relativeToRoot(paths.root, taskPath(paths, action.taskId)), runRel(paths, claimed.run)],
-            mayDelete: [],
-          }),
-        ).then(
-          () => {},
-          (err: unknown) =>
-            ctx.emit({
-              at: ctx.now(),
-              task: action.taskId,
-              phase: action.phase,
-              agent: action.agent,
-              event: "error",
-              detail: `could not commit the start: ${(err as Error).message}`,
-            }),
-        );
     // The work area may sit in a shared temp dir: only this user may look inside.
     mkdirSync(runtimePaths(repo.commonDir).work, { recursive: true, mode: 0o700 });
     const outputDir = path.join(outputsDir(repo.commonDir), `${action.taskId}-${claimed.epoch}`);
@@ -159,7 +125,7 @@ export async function claimJob(
           }),
         )
       : lock;
-    return { action, agent, lock: held, outputDir, promptFile, startedCommit, ...claimed };
+    return { action, agent, lock: held, outputDir, promptFile, ...claimed };
   } catch (err) {
     await lock.release().catch(() => {});
     throw err;

@@ -7,8 +7,10 @@
  */
 import { setLogCap } from "../agents/output-capture.js";
 import type { Runner } from "../agents/types.js";
+import { flushDeferred } from "../git/commit-fleet.js";
+import { deferredTasks } from "../git/deferred-commits.js";
 import type { Repo } from "../git/repo.js";
-import { type Action, decide, type Waiting } from "../lifecycle/decide.js";
+import { type Action, type Decision, decide, type Waiting } from "../lifecycle/decide.js";
 import { RemoteSession } from "../remote/remote-session.js";
 import { fleetPaths, taskPath } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
@@ -16,6 +18,7 @@ import { readConfig } from "../store/read-records.js";
 import type { RunnerName } from "../store/schemas/agent.js";
 import type { WorkPhase } from "../store/schemas/common.js";
 import type { Config } from "../store/schemas/config.js";
+import { withStateLock } from "../store/state-lock.js";
 import { ApprovalCache } from "./approvals.js";
 import { MergeWatch } from "./await-merge.js";
 import { BudgetNotices, budgetState, RunRecords } from "./budgets.js";
@@ -154,12 +157,13 @@ export class Coordinator {
     this.budgetNotices.announce(budgets, (task, detail) =>
       this.ctx.emit({ at: this.ctx.now(), task, phase: null, agent: null, event: "budget", detail }),
     );
+    const running = new Set(this.jobs.keys());
     const decision = decide({
       ...budgets,
       now: this.ctx.now().getTime(),
       // A hand-dropped idea starts only once its frontmatter is filled in and committed (`created`).
       tasks,
-      running: new Set(this.jobs.keys()),
+      running,
       elsewhere: this.ctx.remote?.heldElsewhere(),
       config,
       approvedPlans: { has: (id) => this.approvals.isApproved(id) },
@@ -206,6 +210,7 @@ export class Coordinator {
       this.integrate(action, defs);
       started.push(action);
     }
+    await this.commitIdleDeferred(decision, running);
     this.scheduleWake();
     return { started, waiting: decision.waiting, problems, settling };
   }
@@ -228,6 +233,53 @@ export class Coordinator {
     for (const job of this.jobs.values()) job.controller.abort(new Error(SHUTDOWN));
     await Promise.all([...this.jobs.values()].map((j) => j.done));
     await this.merges.settle();
+    // Nothing will run their next phase now: commit the hand-overs that waited for it.
+    await this.commitDeferred(deferredTasks(this.ctx.repo.commonDir));
+    // With a remote they go there now, releasing their claims, so another machine can go on.
+    await this.ctx.remote
+      ?.publish()
+      .catch((err: unknown) =>
+        this.emit(
+          null,
+          null,
+          "error",
+          `could not push to the remote before stopping: ${(err as Error).message}`,
+        ),
+      );
+  }
+
+  /**
+   * Commits the deferred hand-overs (land.ts `handsOver`) of tasks whose next phase is not running and
+   * will not start as soon as a slot frees up (no agent, no approval, a budget, a back-off…): their
+   * state should not wait uncommitted in the work tree. `running`: the jobs `decision` was made with.
+   */
+  private async commitIdleDeferred(decision: Decision, running: ReadonlySet<string>): Promise<void> {
+    const pending = deferredTasks(this.ctx.repo.commonDir);
+    if (pending.length === 0) return;
+    // Decided about next time: a job that ended after this decision (its landing deferred just now), and
+    // a start that could not claim this time (its lock still held a moment).
+    const soon = new Set([...running, ...decision.start.map((a) => a.taskId)]);
+    for (const id of decision.waiting
+      .filter((w) => /^all \d+ slots are busy$/.test(w.why) || w.why.startsWith("touches overlap "))
+      .map((w) => w.taskId))
+      soon.add(id);
+    const idle = pending.filter((id) => !this.jobs.has(id) && !soon.has(id));
+    await this.commitDeferred(idle);
+  }
+
+  private async commitDeferred(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      const { repo } = this.ctx;
+      await withStateLock(repo.commonDir, () => flushDeferred(repo, ids));
+    } catch (err) {
+      this.emit(
+        null,
+        null,
+        "error",
+        `could not commit the hand-overs of ${ids.join(", ")}: ${(err as Error).message}`,
+      );
+    }
   }
 
   /**

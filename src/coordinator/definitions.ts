@@ -60,11 +60,14 @@ function stamp(file: string): string {
 /**
  * Reads the definitions at the tip of the base branch, again only when the tip moved. Whether it
  * may have moved is told by the stat of the branch's loose ref and of `packed-refs` (git rewrites
- * one of them, by rename, whenever a branch moves), so a warm reconcile spawns no git at all.
+ * one of them, by rename, whenever a branch moves), so a warm reconcile spawns no git at all; and a
+ * tip whose definition files are the same objects as before is not read out again.
  */
 export class DefinitionsAtBase {
   private last: Definitions | null = null;
   private lastKey = "";
+  /** `git ls-tree` of the definition paths at `last.commit`: their object ids. */
+  private lastObjects = "";
 
   constructor(private readonly repo: Repo) {}
 
@@ -94,7 +97,20 @@ export class DefinitionsAtBase {
         ],
       };
     }
-    if (this.last?.commit !== tip) this.last = await readDefinitionsAt(this.repo, tip);
+    if (this.last?.commit === tip) return this.last;
+    // Most moves of the base are the fleet's own `.fleet/queue`, `runs` … commits: when config.md,
+    // agents/ and gates/ are the same objects as at the last read, that read still holds (one git
+    // call instead of the five of reading them out).
+    const objects = await gitText(
+      ["ls-tree", "-z", tip, "--", ...DEFINITION_PATHS.map((p) => p.replace(/\/$/, ""))],
+      {
+        cwd: this.repo.root,
+        env: { GIT_LITERAL_PATHSPECS: "1" },
+      },
+    );
+    if (this.last && objects === this.lastObjects) this.last = { ...this.last, commit: tip };
+    else this.last = await readDefinitionsAt(this.repo, tip);
+    this.lastObjects = objects;
     return this.last;
   }
 }

@@ -69,6 +69,16 @@ export function withoutSecrets(landing: Landing, env: NodeJS.ProcessEnv): Landin
   };
 }
 
+/**
+ * True when the landing only hands the task to the next phase the daemon runs by itself — research
+ * done → `plan / ready`, implement done → `ship / ready` — so it is not committed alone: the task's
+ * next commit (proposed, shipped, or any failure) carries its files (deferred-commits.ts).
+ */
+export function handsOver(event: string, task: { phase: string; status: string }): boolean {
+  const next = event === "researched" ? "plan" : event === "implemented" ? "ship" : null;
+  return next !== null && task.phase === next && task.status === "ready";
+}
+
 /** Back-off after a first try-later whose agent did not say how long to wait, ms (it doubles after). */
 export const DEFAULT_RETRY_MS = 60_000;
 
@@ -187,6 +197,7 @@ export async function landJob(
       removeDirs: landing.replaceDirs ?? [],
       writes,
       event: { ...event, event: settled.event, costUsd: base.cost.usd, body: landing.reason ?? "" },
+      ...(handsOver(settled.event, task) ? { defer: true } : {}),
     };
     await writeJournal(repo.commonDir, journal);
     const commit = await applyJournal(repo, journal);
@@ -194,6 +205,9 @@ export async function landJob(
       const refused = await publishLanding(job, commit, landing.headCommit ?? null);
       if (refused) return refused;
     }
+    // A hand-over that committed nothing yet keeps the remote claim: the next phase runs here, and
+    // the commit that carries this result releases it (remote-session.ts `keep`).
+    if (job.remote && !commit && journal.defer) job.remote.keep(job.task.id);
     const claim = readClaim(repo.commonDir, job.task.id);
     if (claim) {
       // Try-laters in a row wait longer each time (1 min, 2, 4 … 1 h), never less than the agent asked.

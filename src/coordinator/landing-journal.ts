@@ -27,6 +27,8 @@ export interface LandingJournal {
   writes: { rel: string; text?: string; base64?: string }[];
   /** The commit that records it. */
   event: FleetEvent;
+  /** Defer the commit to the task's next one (land.ts `handsOver`). */
+  defer?: boolean;
 }
 
 function journalDir(commonDir: string): string {
@@ -92,6 +94,7 @@ export async function applyJournal(repo: Repo, j: LandingJournal): Promise<strin
     event: j.event,
     paths: [...new Set(touched)],
     mayDelete: j.removeDirs.map(checkRel),
+    ...(j.defer ? { defer: true } : {}),
   });
   rmSync(path.join(journalDir(repo.commonDir), `${j.task}.json`), { force: true });
   return commit;

@@ -169,7 +169,6 @@ async function runToEnd(
   }
   try {
     await claimWrites();
-    await c.startedCommit;
     failpoint("after-gates");
     const lost = c.lock.compromised.aborted ? "the claim's lock was lost during the run" : null;
     const landed = await landWhenThereIsRoom(ctx, job, landing, lost).catch(async (err: unknown) => {

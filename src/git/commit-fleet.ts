@@ -1,9 +1,11 @@
 /**
  * Committing `.fleet/` state without touching anything else of the person's.
  *
- * The commit is built in a private index (`GIT_INDEX_FILE`): read HEAD's tree, `git add` only the given
- * `.fleet/` paths from the work tree, `write-tree`, `commit-tree`, then `update-ref HEAD new old` — a
- * compare-and-swap that fails if HEAD moved meanwhile. Just before that, the real index entries of
+ * The commit's tree is HEAD's with only the given `.fleet/` paths replaced by what the work tree holds,
+ * built by one `git fast-import` that edits just the trees along those paths (edit-tree.ts: no private
+ * index of the whole tree, so building it grows with the folders touched, not with the repository);
+ * then `commit-tree`, then `update-ref HEAD new old` — a compare-and-swap that fails if HEAD moved
+ * meanwhile. Five git processes in all, the index refresh included. Just before that, the real index entries of
  * just those paths are set to the new commit's (`git reset -q <commit> -- <paths>`), so `git status`
  * stays clean for them and a person's `git commit` racing ours can never drop them. A person's
  * other staged or unstaged changes are never read or written.
@@ -14,15 +16,26 @@
  * not state: when a left-behind `index.lock` (index-lock.ts) blocks it, the commit stands, the paths
  * are remembered in `<git-common-dir>/fleet/index-refresh-pending`, and the next commit refreshes them
  * too — trying once, not waiting again, until the lock is gone.
+ *
+ * A commit asked with `defer` is not made: it waits in deferred-commits.ts for the same task's next
+ * commit, which carries its paths and names its event (`Fleet-Carried`).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FleetError } from "../errors.js";
 import { FLEET_DIR, runtimePaths } from "../store/paths.js";
+import {
+  addDeferred,
+  clearDeferred,
+  deferredTasks,
+  type PathGroup,
+  readDeferred,
+} from "./deferred-commits.js";
+import { editTree, workTreeEdits } from "./edit-tree.js";
 import { withFileLock } from "./file-lock.js";
 import type { Repo } from "./repo.js";
 import { GitError, git, gitText } from "./run-git.js";
-import { type FleetEvent, formatCommitMessage } from "./trailers.js";
+import { type CarriedEvent, type FleetEvent, formatCommitMessage } from "./trailers.js";
 
 /** Who a commit is by; defaults to git's configured identity. */
 export interface Identity {
@@ -45,6 +58,12 @@ export interface FleetCommit {
    * a deletion.
    */
   mayDelete?: readonly string[];
+  /**
+   * Do not commit now: keep the event and paths for the task's next commit, which carries them and
+   * names this event in a `Fleet-Carried` trailer (deferred-commits.ts). For landings that only hand
+   * the task to the next automatic phase. Returns null.
+   */
+  defer?: boolean;
 }
 
 const EMPTY_TREE_OLD = "0000000000000000000000000000000000000000";
@@ -67,14 +86,6 @@ function checkPaths(paths: readonly string[]): string[] {
     }
     return `:(literal)${norm}`;
   });
-}
-
-/** True when `spec` (a `:(literal)` pathspec) names a tracked file or a folder holding one. */
-function isTracked(tracked: Set<string>, spec: string): boolean {
-  const p = spec.slice(":(literal)".length);
-  if (tracked.has(p)) return true;
-  for (const t of tracked) if (t.startsWith(`${p}/`)) return true;
-  return false;
 }
 
 /** Runs `fn`, retrying while git reports a busy lock: up to `attempts` tries, 50 ms doubling to 500 ms apart. */
@@ -119,85 +130,124 @@ async function refreshIndex(
   }
 }
 
-async function commitOnce(repo: Repo, req: FleetCommit): Promise<string | null> {
-  const specs = checkPaths(req.paths);
+async function commitOnce(
+  repo: Repo,
+  req: FleetCommit,
+  carried: readonly PathGroup[],
+): Promise<string | null> {
+  const groups = [
+    { paths: [...req.paths], mayDelete: req.mayDelete ? [...req.mayDelete] : null },
+    ...carried,
+  ];
+  const specs = [...new Set(groups.flatMap((g) => checkPaths(g.paths)))];
   if (specs.length === 0) return null;
   const cwd = repo.root;
   const rt = runtimePaths(repo.commonDir);
-  const indexFile = path.join(rt.dir, `index-${process.pid}-${Date.now()}`);
-  const env: Record<string, string> = { GIT_INDEX_FILE: indexFile };
+  const env: Record<string, string> = {};
   if (req.author) {
     env.GIT_AUTHOR_NAME = req.author.name;
     env.GIT_AUTHOR_EMAIL = req.author.email;
     env.GIT_COMMITTER_NAME = req.author.name;
     env.GIT_COMMITTER_EMAIL = req.author.email;
   }
+  const head = await gitText(["rev-parse", "--verify", "-q", "HEAD"], { cwd, okCodes: [1] });
+  const deletable = (p: string) =>
+    !req.mayDelete || req.mayDelete.some((d) => p === d || p.startsWith(`${d}/`));
+  const edits = specs.flatMap((spec) => {
+    const p = spec.slice(":(literal)".length);
+    return workTreeEdits(cwd, p, deletable(p));
+  });
+  if (edits.length === 0) return null;
+  const { tree, oldTree } = await editTree(cwd, head || null, edits);
+  if (head && tree === oldTree) return null;
+  const parents = head ? ["-p", head] : [];
+  const commit = await gitText(["commit-tree", tree, ...parents, "-F", "-"], {
+    cwd,
+    env,
+    input: formatCommitMessage(req.event),
+  });
+  const subject = `fleet: ${req.event.task} ${req.event.event}`;
+  // The person's index gets the new entries before HEAD moves: a `git commit` of theirs landing just
+  // after our update-ref would otherwise be built from the old entries and undo this commit's files.
+  await refreshIndex(cwd, path.join(rt.dir, "index-refresh-pending"), specs, commit);
   try {
-    const head = await gitText(["rev-parse", "--verify", "-q", "HEAD"], { cwd, okCodes: [1] });
-    await git(head ? ["read-tree", head] : ["read-tree", "--empty"], { cwd, env });
-    const tracked = new Set(
-      (await git(["ls-files", "-z", "--", ...specs], { cwd, env })).stdout.split("\0").filter(Boolean),
+    await retryBusy(() =>
+      git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
     );
-    const deletable = (i: number) => {
-      if (!req.mayDelete) return true;
-      const p = path.posix.normalize(req.paths[i] ?? "");
-      return req.mayDelete.some((d) => p === d || p.startsWith(`${d}/`));
-    };
-    const present = specs.filter(
-      (spec, i) =>
-        existsSync(path.join(cwd, req.paths[i] ?? "")) || (deletable(i) && isTracked(tracked, spec)),
-    );
-    if (present.length > 0) await git(["add", "-A", "--", ...present], { cwd, env });
-    const tree = await gitText(["write-tree"], { cwd, env });
-    if (head && tree === (await gitText(["rev-parse", `${head}^{tree}`], { cwd }))) return null;
-    const parents = head ? ["-p", head] : [];
-    const commit = await gitText(["commit-tree", tree, ...parents, "-F", "-"], {
-      cwd,
-      env,
-      input: formatCommitMessage(req.event),
-    });
-    const subject = `fleet: ${req.event.task} ${req.event.event}`;
-    // The person's index gets the new entries before HEAD moves: a `git commit` of theirs landing just
-    // after our update-ref would otherwise be built from the old entries and undo this commit's files.
-    await refreshIndex(cwd, path.join(rt.dir, "index-refresh-pending"), specs, commit);
-    try {
-      await retryBusy(() =>
-        git(["update-ref", "-m", subject, "HEAD", commit, head || EMPTY_TREE_OLD], { cwd }),
-      );
-    } catch (err) {
-      // HEAD did not move to our commit: put those index entries back as HEAD has them (best effort).
-      await git(["reset", "-q", "HEAD", "--", ...specs], { cwd, okCodes: [1] }).catch(() => {});
-      throw err;
-    }
-    return commit;
-  } finally {
-    rmSync(indexFile, { force: true });
+  } catch (err) {
+    // HEAD did not move to our commit: put those index entries back as HEAD has them (best effort).
+    await git(["reset", "-q", "HEAD", "--", ...specs], { cwd, okCodes: [1] }).catch(() => {});
+    throw err;
   }
+  return commit;
 }
 
 /**
- * Commits the given `.fleet/` paths as one audit commit on HEAD, with trailers from `req.event`.
- * @returns the new commit's sha, or null when the paths held no change.
+ * Commits the given `.fleet/` paths as one audit commit on HEAD, with trailers from `req.event`. A
+ * deferred commit of the same task (`req.defer` earlier) is carried along: its paths are committed too
+ * and its events named in `Fleet-Carried` trailers; with `req.defer`, nothing is committed now.
+ * @returns the new commit's sha, or null when the paths held no change (or the commit was deferred).
  * @throws FleetError("invalid") for a path outside `.fleet/`; GitError when git refuses (e.g. HEAD moved
  *   under each of 20 rebuilds); FleetError("locked") when another process
  *   holds the commit lock for over 60 s.
  */
 export function commitFleet(repo: Repo, req: FleetCommit): Promise<string | null> {
+  const { commonDir } = repo;
+  const task = req.event.phase === "fleet" ? null : req.event.task;
   const rebuilding = async () => {
+    if (req.defer && task !== null) {
+      checkPaths(req.paths);
+      await addDeferred(commonDir, req.event, {
+        paths: [...req.paths],
+        mayDelete: req.mayDelete ? [...req.mayDelete] : null,
+      });
+      return null;
+    }
+    const deferred = task !== null ? readDeferred(commonDir, task) : null;
+    const same = (c: CarriedEvent) =>
+      c.phase === req.event.phase && c.event === req.event.event && c.run === req.event.run;
+    const carried = [...(req.event.carried ?? []), ...(deferred?.events ?? []).filter((c) => !same(c))];
+    const full: FleetCommit = carried.length ? { ...req, event: { ...req.event, carried } } : req;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await commitOnce(repo, req);
+        const sha = await commitOnce(repo, full, deferred?.groups ?? []);
+        if (deferred && task !== null) clearDeferred(commonDir, task);
+        return sha;
       } catch (err) {
         if (!(err instanceof GitError) || !HEAD_MOVED.test(err.stderr) || attempt >= REBUILDS) throw err;
       }
     }
   };
   const run = () =>
-    withFileLock(path.join(runtimePaths(repo.commonDir).locks, "commit"), rebuilding, {
+    withFileLock(path.join(runtimePaths(commonDir).locks, "commit"), rebuilding, {
       waitMs: 60_000,
       what: "another fleet process committing",
     });
   const next = queue.then(run, run);
   queue = next.catch(() => {});
   return next;
+}
+
+/**
+ * Commits every deferred commit (of `tasks`, default all) under its first event, carrying the rest:
+ * for a daemon that stops, or a task that will not run its next phase soon.
+ * @returns the tasks committed. @throws as {@link commitFleet}.
+ */
+export async function flushDeferred(repo: Repo, tasks?: readonly string[]): Promise<string[]> {
+  const done: string[] = [];
+  for (const task of tasks ?? deferredTasks(repo.commonDir)) {
+    const deferred = readDeferred(repo.commonDir, task);
+    const [first] = deferred?.events ?? [];
+    if (!deferred || !first) {
+      clearDeferred(repo.commonDir, task);
+      continue;
+    }
+    // commitFleet carries the rest itself.
+    await commitFleet(repo, {
+      event: { task, ...first, ...(deferred.title ? { title: deferred.title } : {}) },
+      paths: [],
+    });
+    done.push(task);
+  }
+  return done;
 }

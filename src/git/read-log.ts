@@ -6,7 +6,7 @@
 import { assertValidId } from "../store/ids.js";
 import { headCommit } from "./repo.js";
 import { git } from "./run-git.js";
-import { parseTrailers } from "./trailers.js";
+import { carriedTrailers, parseTrailers } from "./trailers.js";
 
 /** One fleet commit. `date` is the author date (ISO 8601); `task` is null for store-wide events (`fleet init`). */
 export interface LogEntry {
@@ -29,6 +29,12 @@ export interface LogEntry {
   cost_usd: number | null;
   /** Every trailer of the commit, `Fleet-*` and others. */
   trailers: Record<string, string>;
+  /**
+   * True for an event whose files a later event's commit carried (a `Fleet-Carried` trailer, e.g. a
+   * research run that handed over to the planner, recorded by the `proposed` commit): `commit` is
+   * that commit, listed once per event it records.
+   */
+  carried: boolean;
 }
 
 /** Options of {@link readLog}. */
@@ -79,7 +85,7 @@ export async function readLog(cwd: string, opts: ReadLogOptions = {}): Promise<L
     const task = trailers["Fleet-Task"] ?? null;
     if (task === null) continue;
     if (opts.task !== undefined && (task !== opts.task || phase === "fleet")) continue;
-    entries.push({
+    const main: LogEntry = {
       commit,
       date,
       author,
@@ -93,7 +99,23 @@ export async function readLog(cwd: string, opts: ReadLogOptions = {}): Promise<L
       run: toNumber(trailers["Fleet-Run"]),
       cost_usd: toNumber(trailers["Fleet-Cost-USD"]),
       trailers,
-    });
+      carried: false,
+    };
+    // Newest first here (reversed below): the commit's own event, then what it carried, newest first.
+    entries.push(main);
+    for (const c of carriedTrailers(trailerText).reverse()) {
+      entries.push({
+        ...main,
+        body: "",
+        phase: c.phase,
+        event: c.event,
+        by: null,
+        agent: c.agent ?? null,
+        run: c.run ?? null,
+        cost_usd: c.costUsd ?? null,
+        carried: true,
+      });
+    }
   }
   return entries.reverse();
 }

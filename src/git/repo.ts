@@ -1,7 +1,7 @@
 /** Finding the repository: its work tree root and the git common directory (shared by all worktrees). */
 import path from "node:path";
 import { FleetError } from "../errors.js";
-import { GitError, gitSync, gitText } from "./run-git.js";
+import { GitError, git, gitSync, gitText } from "./run-git.js";
 
 /** A git work tree and its common directory, both absolute. */
 export interface Repo {
@@ -47,9 +47,19 @@ export async function headCommit(cwd: string): Promise<string | null> {
   return out === "" ? null : out;
 }
 
-/** The identity git would commit with here (`user.name <user.email>`), or null when none is set. */
+/**
+ * The identity git would commit with here (`user.name <user.email>`), or null when either is unset.
+ * One `git config --get-regexp` for both; of several values (global, then local) the last wins, as
+ * `git config user.name` answers.
+ */
 export async function gitIdentity(cwd: string): Promise<{ name: string; email: string } | null> {
-  const name = await gitText(["config", "user.name"], { cwd, okCodes: [1] });
-  const email = await gitText(["config", "user.email"], { cwd, okCodes: [1] });
+  const out = await git(["config", "-z", "--get-regexp", "^user\\.(name|email)$"], { cwd, okCodes: [1] });
+  const found: Record<string, string> = {};
+  for (const entry of out.stdout.split("\0")) {
+    const nl = entry.indexOf("\n");
+    if (nl > 0) found[entry.slice(0, nl)] = entry.slice(nl + 1);
+  }
+  const name = found["user.name"]?.trim() ?? "";
+  const email = found["user.email"]?.trim() ?? "";
   return name && email ? { name, email } : null;
 }

@@ -12,6 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type AdvanceResult, advanceBaseLocked, withCommitLock } from "../coordinator/ship-advance.js";
+import { readDeferred } from "../git/deferred-commits.js";
 import type { Repo } from "../git/repo.js";
 import { git, gitText } from "../git/run-git.js";
 import { carryOverState } from "./carry-over-state.js";
@@ -40,6 +41,8 @@ export class RemoteSession {
   private queue: Promise<unknown> = Promise.resolve();
   /** True once this session fetched: until then every sync fetches. */
   private fetched = false;
+  /** Claims kept across a hand-over that committed nothing yet (renewed by {@link sync}). */
+  private readonly kept = new Set<string>();
 
   constructor(
     readonly repo: Repo,
@@ -64,9 +67,43 @@ export class RemoteSession {
           await this.reload();
           this.fetched = true;
         }
-        return publishLocked(this.context());
+        const published = await publishLocked(this.context());
+        await this.renewKept();
+        return published;
       }),
     );
+  }
+
+  /**
+   * Keeps this session's claim on task `id` alive while no run holds it: a hand-over (research done,
+   * implement done) whose result waits uncommitted for the task's next commit. The next phase then
+   * runs here; if this daemon dies meanwhile, the lease runs out and another machine redoes the phase.
+   */
+  keep(id: string): void {
+    if (this.held(id)) this.kept.add(id);
+  }
+
+  /**
+   * Renews kept claims whose lease is half gone; forgets those no longer ours, and releases those
+   * whose hand-over some commit has carried meanwhile (a person's command may carry it too).
+   */
+  private async renewKept(): Promise<void> {
+    const now = this.now().getTime();
+    for (const id of [...this.kept]) {
+      const claim = this.held(id);
+      const seen = this.seen.get(id);
+      if (!claim || !seen) {
+        this.kept.delete(id);
+        continue;
+      }
+      if (!readDeferred(this.repo.commonDir, id)) {
+        this.kept.delete(id);
+        await this.swap(id, seen.sha, { ...claim, active: false, phase: null });
+        continue;
+      }
+      if (Date.parse(claim.expires) - now > this.opts.leaseMs / 2) continue;
+      if (!(await this.swap(id, seen.sha, claim))) this.kept.delete(id);
+    }
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -135,6 +172,7 @@ export class RemoteSession {
       const seen = this.seen.get(id);
       if (isHeld(seen, this.now().getTime()) && seen?.claim?.holder !== this.holder)
         return Promise.resolve(false);
+      this.kept.delete(id);
       return this.swap(id, seen?.sha ?? null, {
         task: id,
         epoch,

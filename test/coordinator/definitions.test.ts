@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { approve } from "../../src/commands/approve.js";
+import { DefinitionsAtBase } from "../../src/coordinator/definitions.js";
+import { findRepo } from "../../src/git/repo.js";
 import { fleetPaths } from "../../src/store/paths.js";
 import { readRuns } from "../../src/store/read-records.js";
 import { readTask } from "../../src/store/read-tasks.js";
@@ -34,5 +36,27 @@ describe("definitions come from the base tip, not the work tree", () => {
     expect(implement?.record.gates[0]?.output_tail).toContain("committed-lint");
     expect(implement?.record.definitions).toBe(tipAtClaim);
     expect(gitOut(root, "show", `${tipAtClaim}:.fleet/gates/lint.md`)).toContain("committed-lint");
+  });
+
+  it("reads them out again only when config.md, agents/ or gates/ changed at the new tip", async () => {
+    const root = fleetRepo("concurrency: 3\n");
+    const repo = await findRepo(root);
+    const defs = new DefinitionsAtBase(repo);
+    const first = await defs.current("main");
+    writeFile(root, ".fleet/queue/other.md", "# Other\n");
+    gitOut(root, "add", ".fleet");
+    gitOut(root, "commit", "-qm", "a task, no definition changed");
+    const second = await defs.current("main");
+    expect(second.commit).toBe(gitOut(root, "rev-parse", "main"));
+    expect(second.config).toBe(first.config);
+    writeFile(root, ".fleet/config.md", "---\nconcurrency: 5\n---\n");
+    gitOut(root, "commit", "-qam", "concurrency 5");
+    const third = await defs.current("main");
+    expect(third.commit).toBe(gitOut(root, "rev-parse", "main"));
+    expect(third.config.concurrency).toBe(5);
+    writeFile(root, ".fleet/gates/lint.md", "---\nkind: command\nrun: echo lint\n---\n");
+    gitOut(root, "add", ".fleet");
+    gitOut(root, "commit", "-qm", "a gate");
+    expect([...(await defs.current("main")).gates.keys()]).toContain("lint");
   });
 });

@@ -100,13 +100,20 @@ export async function drain(c: Coordinator): Promise<void> {
 
 /** Trailers of every commit whose Fleet-Task is `id`, oldest first, as "phase event" strings. */
 export function taskLog(root: string, id: string): string[] {
-  return gitOut(
+  const out: string[] = [];
+  const log = gitOut(
     root,
     "log",
     "--reverse",
     `--grep=Fleet-Task: ${id}$`,
-    "--format=%(trailers:key=Fleet-Phase,valueonly,separator=)%x20%(trailers:key=Fleet-Event,valueonly,separator=)",
-  )
-    .split("\n")
-    .filter(Boolean);
+    "--format=%(trailers:key=Fleet-Carried,valueonly,separator=%x1f)%x1e%(trailers:key=Fleet-Phase,valueonly,separator=)%x20%(trailers:key=Fleet-Event,valueonly,separator=)",
+  );
+  for (const line of log.split("\n").filter(Boolean)) {
+    const [carried = "", own = ""] = line.split("\x1e");
+    // An event whose files a later commit carried (deferred-commits.ts) comes first, marked.
+    for (const c of carried.split("\x1f").filter(Boolean))
+      out.push(`${c.split(" ").slice(0, 2).join(" ")} (carried)`);
+    out.push(own);
+  }
+  return out;
 }

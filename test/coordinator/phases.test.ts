@@ -47,13 +47,8 @@ describe("coordinator: the phases", () => {
         approval: null,
       });
       expect(existsSync(path.join(root, ".fleet/acceptance", `${id}.md`))).toBe(true);
-      expect(taskLog(root, id)).toEqual([
-        "idea created",
-        "research started",
-        "research researched",
-        "plan started",
-        "plan proposed",
-      ]);
+      // No `started` commits, and the research's hand-over rides on the `proposed` commit.
+      expect(taskLog(root, id)).toEqual(["idea created", "research researched (carried)", "plan proposed"]);
     }
     expect(task(root, "alpha").title).toBe("Alpha idea");
     expect(prompts.some((p) => p.includes("# Task: Alpha idea") && p.includes("Make alpha."))).toBe(true);
@@ -122,7 +117,7 @@ describe("coordinator: the phases", () => {
     expect(prompts[1]).toContain("## Feedback from the previous attempt");
     expect(prompts[1]).toContain("needs at least one check");
     expect(c.failed.has("delta")).toBe(true);
-    expect(taskLog(root, "delta").slice(-2)).toEqual(["plan started", "plan failed"]);
+    expect(taskLog(root, "delta").slice(-2)).toEqual(["plan retrying", "plan failed"]);
   });
 
   it("blocks on question.md, and backs off on try-later without using an attempt", async () => {

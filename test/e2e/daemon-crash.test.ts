@@ -138,35 +138,30 @@ describe("fleet watch after kill -9", () => {
       const epochs = runs.map((r) => r.epoch);
       expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
       expect(new Set(epochs).size).toBe(epochs.length);
-      // Every step is one commit with its trailers, in order.
-      const story = gitOut(
-        f.root,
-        "log",
-        "--reverse",
-        `--grep=^Fleet-Task: ${id}$`,
-        "--format=%(trailers:key=Fleet-Event,valueonly)",
-      )
-        .split("\n")
-        .filter((e) => e !== "" && e !== "interrupted" && e !== "started" && e !== "recovered");
-      expect(story).toEqual([
+      // Every step is in git log with its trailers, in order: its own commit, or carried by the
+      // task's next one (a hand-over to the next automatic phase; recovery may commit it alone).
+      const story = (
+        JSON.parse(fleetOk(f.root, ["log", id, "--json"]).stdout) as {
+          event: string;
+          agent: string | null;
+          run: number | null;
+        }[]
+      ).filter((e) => e.event !== "interrupted" && e.event !== "recovered");
+      const order = story.map((e) => e.event);
+      expect(order.filter((e) => e !== "researched" && e !== "implemented")).toEqual([
         "created",
-        "researched",
         "proposed",
         "approved",
-        "implemented",
         "merged",
         "shipped",
       ]);
-      const implemented = gitOut(
-        f.root,
-        "log",
-        "-1",
-        `--grep=Fleet-Event: implemented`,
-        `--grep=Fleet-Task: ${id}$`,
-        "--all-match",
-        "--format=%B",
-      );
-      expect(implemented).toMatch(/Fleet-Agent: implementer \(command\)\nFleet-Run: \d+\nFleet-Epoch: \d+/);
+      expect(order.indexOf("researched")).toBeGreaterThan(0);
+      expect(order.indexOf("researched")).toBeLessThan(order.indexOf("proposed") + 1);
+      expect(order.indexOf("implemented")).toBeGreaterThan(order.indexOf("approved"));
+      expect(order.filter((e) => e === "implemented")).toHaveLength(1);
+      const implemented = story.find((e) => e.event === "implemented");
+      expect(implemented?.agent).toBe("implementer (command)");
+      expect(implemented?.run).toBeGreaterThan(0);
       const head = runs.filter((r) => r.phase === "implement").at(-1)?.head_commit ?? "";
       expect(gitOut(f.root, "log", "-1", "--format=%(trailers:key=Fleet-Task,valueonly)", head)).toBe(id);
       // Shipped: the squashed change is on main, and the task's branch and worktree are gone.

@@ -16,8 +16,9 @@ Options:
   -n, --max-count <n>  only the newest n events
   --reverse            oldest first (a task's story as it happened)
   --json               print [{commit, date, author, subject, body, task, phase, event, by, agent,
-                       run, cost_usd, trailers}], oldest first (task is null for store-wide events
-                       like init)
+                       run, cost_usd, trailers, carried}], oldest first (task is null for store-wide
+                       events like init; carried: an event a later commit recorded, e.g. a research
+                       run handed over to the planner, listed with that commit)
 
 Examples:
   fleet log
@@ -56,7 +57,10 @@ export async function run(argv: string[]): Promise<number> {
     const extra = [e.run !== null ? `run ${e.run}` : "", e.cost_usd !== null ? formatUsd(e.cost_usd) : ""]
       .filter(Boolean)
       .join(", ");
-    out.push(`${e.date.slice(0, 19).replace("T", " ")}  ${e.commit.slice(0, 7)}  ${e.subject}`);
+    const what = e.carried
+      ? `${e.phase} ${e.event} (not committed alone: recorded by the ${e.trailers["Fleet-Event"] ?? "next"} commit)`
+      : e.subject;
+    out.push(`${e.date.slice(0, 19).replace("T", " ")}  ${e.commit.slice(0, 7)}  ${what}`);
     out.push(`    by ${who}${extra ? ` (${extra})` : ""}`);
     for (const l of e.body.split("\n").filter((x) => x.trim() !== "")) out.push(`    ${l}`);
   }

@@ -199,10 +199,14 @@ export async function landJob(
       event: { ...event, event: settled.event, costUsd: base.cost.usd, body: landing.reason ?? "" },
       ...(handsOver(settled.event, task) ? { defer: true } : {}),
     };
+    // Implement's result must be on the remote before the task can be shipped elsewhere (a hand-over
+    // may be committed, and its claim released, long after this).
+    if (job.remote && job.phase === "implement" && landing.headCommit)
+      await pushImplemented(job, landing.headCommit);
     await writeJournal(repo.commonDir, journal);
     const commit = await applyJournal(repo, journal);
     if (job.remote && commit) {
-      const refused = await publishLanding(job, commit, landing.headCommit ?? null);
+      const refused = await publishLanding(job, commit);
       if (refused) return refused;
     }
     // A hand-over that committed nothing yet keeps the remote claim: the next phase runs here, and
@@ -242,16 +246,13 @@ export async function landJob(
  * claim, so a takeover meanwhile refuses it just the same.
  * @returns the refused landing, or null when it reached the remote (or will be tried again by sync).
  */
-async function publishLanding(job: Job, commit: string, head: string | null): Promise<Landed | null> {
+async function publishLanding(job: Job, commit: string): Promise<Landed | null> {
   const remote = job.remote;
   if (!remote) return null;
   // A landing not on the remote before the lease runs out is another machine's to redo: try hard.
   const until = Date.now() + remote.opts.leaseMs / 2;
   for (let attempt = 0; ; attempt++) {
     try {
-      // Implement's result must be where a ship on another machine can find it.
-      if (job.phase === "implement" && head)
-        await pushTaskBranch(job.repo.root, remote.opts.remote, job.task.id, head);
       const published = await remote.publish();
       if (!published.fenced.some((f) => f.commit === commit)) return null;
       break;
@@ -284,4 +285,25 @@ async function forgetClaimFiles(job: Job, runFile: string): Promise<void> {
     okCodes: [1],
   });
   if (tracked.exitCode !== 0) rmSync(path.join(job.repo.root, runFile), { force: true });
+}
+
+/**
+ * Pushes implement's result `head` as `refs/heads/fleet/<id>` to the remote (three tries). A failure
+ * is reported, not thrown: a ship elsewhere then waits for the branch (ship.ts), and a ship here has it.
+ */
+async function pushImplemented(job: Job, head: string): Promise<void> {
+  const remote = job.remote;
+  if (!remote) return;
+  let why = "";
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const pushed = await pushTaskBranch(job.repo.root, remote.opts.remote, job.task.id, head);
+      if (pushed.kind === "pushed") return;
+      why = pushed.detail;
+    } catch (err) {
+      why = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+  }
+  job.emit({ event: "error", detail: `could not push fleet/${job.task.id} to the remote: ${why}` });
 }

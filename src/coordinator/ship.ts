@@ -7,7 +7,7 @@
  * later, not an attempt. `ship.mode: branch`: pushed as `fleet/<id>` → `ship / awaiting-merge` with
  * `review_branch` set (event `pushed`). The run's cost is what the ship gates' reviewer spent.
  */
-import { fetchTaskBranch } from "../remote/transport.js";
+import { deleteTaskBranch, fetchTaskBranch } from "../remote/transport.js";
 import { readPlan, readRuns } from "../store/read-records.js";
 import { nowTimestamp } from "../store/schemas/common.js";
 import { approvalProblem, gatesOf, reviewerFor } from "./implement-gates.js";
@@ -164,9 +164,18 @@ function shipInputOf(job: Job): ShipInput {
 export async function runShip(job: Job): Promise<Landing> {
   const implemented = lastImplemented(job);
   // The implement run may have been made on another machine: its branch is on the remote.
-  if (job.remote && implemented.head)
-    await fetchTaskBranch(job.repo.root, job.remote.opts.remote, job.task.id, implemented.head);
+  if (
+    job.remote &&
+    implemented.head &&
+    !(await fetchTaskBranch(job.repo.root, job.remote.opts.remote, job.task.id, implemented.head))
+  ) {
+    const reason = `the implement result ${implemented.head.slice(0, 12)} is not on the remote as fleet/${job.task.id} yet`;
+    return { end: { kind: "try-later", reason }, reason, retryAfterMs: 30_000 };
+  }
   const outcome = await shipTask(shipInputOf(job));
+  // Shipped onto the remote base: the implement branch there has served (best effort).
+  if (job.remote && outcome.kind === "shipped")
+    await deleteTaskBranch(job.repo.root, job.remote.opts.remote, job.task.id).catch(() => {});
   return shipLanding(job, outcome, new Date());
 }
 

@@ -2,7 +2,7 @@
  * The remote (design.md §5): the one fetch per reconcile that tells whether review branches were
  * merged. May touch the git remote (fetch) and the clone's `refs/remotes/<remote>/` refs, nothing else.
  */
-import { git } from "../git/run-git.js";
+import { fetchRefspecs } from "./transport.js";
 
 /** Where a fetched remote branch is kept in this clone: `refs/remotes/<remote>/<branch>`. */
 export function trackingRef(remote: string, branch: string): string {
@@ -16,19 +16,10 @@ export function trackingRef(remote: string, branch: string): string {
  * @returns null when it worked, else why not (the remote is unreachable): one sentence.
  */
 export async function fetchReviewRefs(cwd: string, remote: string, base: string): Promise<string | null> {
-  const out = await git(
-    [
-      "fetch",
-      "--quiet",
-      "--prune",
-      "--no-tags",
-      "--no-write-fetch-head",
-      remote,
-      `+refs/heads/${base}:${trackingRef(remote, base)}`,
-      `+refs/heads/fleet/*:${trackingRef(remote, "fleet/*")}`,
-    ],
-    { cwd, okCodes: [1, 128] },
-  );
+  const out = await fetchRefspecs(cwd, remote, [
+    `+refs/heads/${base}:${trackingRef(remote, base)}`,
+    `+refs/heads/fleet/*:${trackingRef(remote, "fleet/*")}`,
+  ]);
   if (out.exitCode === 0) return null;
   const said = out.stderr.trim().split("\n").slice(-2).join(" ").slice(0, 300);
   return `fetching ${base} and fleet/* from ${remote} failed (exit ${out.exitCode}): ${said || "no message"}`;

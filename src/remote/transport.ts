@@ -10,7 +10,7 @@
  * `=` up to date, ` `/`+`/`*`/`-` done), which is how a refusal is told from a transport failure.
  */
 import { FleetError } from "../errors.js";
-import { git } from "../git/run-git.js";
+import { type GitResult, git } from "../git/run-git.js";
 
 /** One ref to set on the remote: to `value` (a commit id), only if it now holds `expect` (null: absent). */
 export interface RefUpdate {
@@ -127,24 +127,27 @@ export function claimRef(id: string): string {
 }
 
 /**
+ * One `git fetch --quiet --prune --no-tags --no-write-fetch-head <remote> <refspecs…>` with the
+ * transport's environment. @returns what git printed and its exit code (0, 1 or 128: the caller reads them).
+ */
+export function fetchRefspecs(cwd: string, remote: string, refspecs: readonly string[]): Promise<GitResult> {
+  return git(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", remote, ...refspecs], {
+    cwd,
+    env: transportEnv(),
+    okCodes: [1, 128],
+  });
+}
+
+/**
  * Fetches the remote base branch and every claim ref into {@link SEEN} (one `git fetch --prune`).
  * @throws RemoteUnreachable when the remote does not answer; GitError for other failures.
  */
 export async function fetchState(cwd: string, remote: string, base: string): Promise<void> {
-  const out = await git(
-    [
-      "fetch",
-      "--quiet",
-      "--prune",
-      "--no-tags",
-      "--no-write-fetch-head",
-      remote,
-      `+refs/heads/${base}:${SEEN.base(remote, base)}`,
-      `+refs/fleet/claims/*:${SEEN.claims(remote)}/*`,
-    ],
-    { cwd, env: transportEnv(), okCodes: [128] },
-  );
-  if (out.exitCode === 128) {
+  const out = await fetchRefspecs(cwd, remote, [
+    `+refs/heads/${base}:${SEEN.base(remote, base)}`,
+    `+refs/fleet/claims/*:${SEEN.claims(remote)}/*`,
+  ]);
+  if (out.exitCode !== 0) {
     // A remote with no claims yet and no base branch is "couldn't find remote ref": not a failure.
     if (/couldn't find remote ref refs\/heads\//.test(out.stderr))
       throw new FleetError("git", `the remote ${remote} has no branch ${base}`, {
@@ -230,4 +233,13 @@ export async function remoteUnchanged(cwd: string, remote: string, base: string)
     })
     .sort();
   return there.length === here.length && there.every((x, i) => x === here[i]);
+}
+
+/** Deletes `refs/heads/fleet/<id>` on the remote (`git push <remote> :<ref>`); a missing branch is fine. */
+export async function deleteTaskBranch(cwd: string, remote: string, id: string): Promise<void> {
+  await git(["push", "--quiet", "--no-verify", remote, `:refs/heads/fleet/${id}`], {
+    cwd,
+    env: transportEnv(),
+    okCodes: [1, 128],
+  });
 }

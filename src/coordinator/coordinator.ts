@@ -145,6 +145,11 @@ export class Coordinator {
     this.lastConfig = config;
     setLogCap(config.logs.max_bytes);
     const settling = await this.intake.run();
+    // Ideas taken in just now are committed here only: a claim needs them on the remote first.
+    if (this.ctx.remote && online)
+      await this.ctx.remote.publish().catch((err: unknown) => {
+        this.emit(null, null, "problem", `remote: ${(err as Error).message}`);
+      });
     problems.push(...this.index.problems());
     const tasks = this.index.records();
     this.merges.poke(tasks, config);

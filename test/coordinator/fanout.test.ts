@@ -173,7 +173,7 @@ describe("fan-out", () => {
     expect(get(root, "whole")).toMatchObject({ phase: "done" });
     expect(taskLog(root, "whole").filter((l) => !l.endsWith(" started"))).toEqual([
       "idea created",
-      "research researched",
+      "research researched (carried)",
       "plan proposed",
       "implement integrated",
     ]);

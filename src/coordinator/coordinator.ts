@@ -11,7 +11,6 @@ import { flushDeferred } from "../git/commit-fleet.js";
 import { deferredTasks } from "../git/deferred-commits.js";
 import type { Repo } from "../git/repo.js";
 import { type Action, type Decision, decide, type Waiting } from "../lifecycle/decide.js";
-import { RemoteSession } from "../remote/remote-session.js";
 import { fleetPaths, taskPath } from "../store/paths.js";
 import type { Problem } from "../store/read-file.js";
 import { readConfig } from "../store/read-records.js";
@@ -31,6 +30,7 @@ import { Intake } from "./intake.js";
 import { integrateParent } from "./integration.js";
 import type { Executors, FleetLogEvent, PhaseExecutor } from "./job.js";
 import { stepParents } from "./parents.js";
+import { RemoteLink } from "./remote-link.js";
 import { type RunningJob, startJob } from "./run-job.js";
 import { runShip } from "./ship.js";
 import { ShipBatchRun } from "./ship-batch-run.js";
@@ -89,8 +89,7 @@ export class Coordinator {
   private ended: Array<() => void> = [];
   private reported = new Set<string>();
   private lastConfig: Config | null = null;
-  private remoteTip: string | null = null;
-  private remoteProblem: string | null = null;
+  private readonly remoteLink: RemoteLink;
 
   constructor(private readonly opts: CoordinatorOptions) {
     const paths = fleetPaths(opts.repo.root);
@@ -108,6 +107,7 @@ export class Coordinator {
     this.definitions = new DefinitionsAtBase(opts.repo);
     this.approvals = new ApprovalCache(paths);
     this.intake = new Intake(this.ctx, this.index, () => opts.onWake?.());
+    this.remoteLink = new RemoteLink(this.ctx, (task, event, detail) => this.emit(task, null, event, detail));
     this.retryAt = readRetryTimes(opts.repo.commonDir);
     this.merges = new MergeWatch(this.ctx, (file) => {
       this.index.refresh([file]);
@@ -395,60 +395,11 @@ export class Coordinator {
       this.wakeTimer = setTimeout(() => this.opts.onWake?.(), next - now + 10).unref();
   }
 
-  /**
-   * With `remote:` set in config.md: fetches the remote, publishes this clone's fleet commits and
-   * brings the local base along (src/remote). @returns false when the remote could not be synced —
-   * then nothing new is claimed this round (a claim needs the remote), and the problem is reported once.
-   */
+  /** With `remote:` set: one sync per reconcile (remote-link.ts); false when nothing should be claimed. */
   private async syncRemote(): Promise<boolean> {
-    const config = readConfig(this.ctx.paths);
-    if (!config.remote) {
-      this.ctx.remote = null;
-      return true;
-    }
-    const current = this.ctx.remote;
-    if (
-      !current ||
-      current.opts.remote !== config.remote ||
-      current.opts.base !== config.base ||
-      current.opts.leaseMs !== config.lease
-    )
-      this.ctx.remote = new RemoteSession(this.ctx.repo, {
-        remote: config.remote,
-        base: config.base,
-        leaseMs: config.lease,
-        now: this.ctx.now,
-      });
-    const remote = this.ctx.remote as RemoteSession;
-    try {
-      const published = await remote.sync();
-      for (const f of published.fenced)
-        this.emit(
-          f.task,
-          null,
-          "lost-claim",
-          `the remote refused epoch ${f.epoch}'s result: another claim took the task`,
-        );
-      for (const sha of published.dropped)
-        this.emit(
-          null,
-          null,
-          "problem",
-          `remote ${config.remote}: local commit ${sha.slice(0, 12)} changed files the remote changed too; the remote's state won (kept as refs/fleet/dropped/${sha})`,
-        );
-      if (published.tip !== this.remoteTip) {
-        this.remoteTip = published.tip;
-        this.index.scan();
-      }
-      this.remoteProblem = null;
-      return true;
-    } catch (err) {
-      const message = (err as Error).message;
-      if (message !== this.remoteProblem)
-        this.emit(null, null, "problem", `remote ${config.remote}: ${message}`);
-      this.remoteProblem = message;
-      return false;
-    }
+    const synced = await this.remoteLink.sync(readConfig(this.ctx.paths));
+    if (synced.moved) this.index.scan();
+    return synced.ok;
   }
 
   /** Brings the person's work tree along to a base a ship moved while an `index.lock` was in the way. */

@@ -27,7 +27,7 @@ import { git, gitText } from "../git/run-git.js";
 import { parseTrailers } from "../git/trailers.js";
 import { type RemoteClaim, type SeenClaim, writeClaimCommit } from "./claim-record.js";
 import { ReplayConflict, replayOnto } from "./replay.js";
-import { claimRef, fetchState, pushAtomic, type RefUpdate, readRemoteRefs, SEEN } from "./transport.js";
+import { claimRef, fetchState, pushSettled, type RefUpdate, SEEN } from "./transport.js";
 
 /** What publishing did. */
 export interface Published {
@@ -143,17 +143,7 @@ export async function publishLocked(ctx: PublishContext): Promise<Published> {
         ...(target !== remoteTip ? [{ ref: baseRef, value: target, expect: remoteTip }] : []),
         ...releases,
       ];
-      const result = await pushAtomic(repo.root, remote, updates);
-      let landed = result.kind === "pushed";
-      if (result.kind === "unknown") {
-        // The answer was lost: the remote's refs say whether it landed.
-        const truth = await readRemoteRefs(
-          repo.root,
-          remote,
-          updates.map((u) => u.ref),
-        );
-        landed = updates.every((u) => truth.get(u.ref) === u.value);
-      }
+      const landed = await pushSettled(repo.root, remote, updates);
       if (!landed) {
         await fetchState(repo.root, remote, base);
         await ctx.reloadClaims();

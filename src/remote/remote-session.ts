@@ -18,7 +18,7 @@ import { git, gitText } from "../git/run-git.js";
 import { carryOverState } from "./carry-over-state.js";
 import { isHeld, type RemoteClaim, readClaimRefs, type SeenClaim, writeClaimCommit } from "./claim-record.js";
 import { type Published, publishLocked } from "./publish.js";
-import { claimRef, fetchState, pushAtomic, readRemoteRefs, remoteUnchanged, SEEN } from "./transport.js";
+import { claimRef, fetchState, pushSettled, remoteUnchanged, SEEN } from "./transport.js";
 
 /** Where the remote is and how long claims last. */
 export interface RemoteOptions {
@@ -247,16 +247,7 @@ export class RemoteSession {
           { ref: `refs/heads/${this.opts.base}`, value: commit, expect: base },
           { ref: claimRef(id), value: sha, expect: seen.sha },
         ];
-        const result = await pushAtomic(this.repo.root, this.opts.remote, updates);
-        let landed = result.kind === "pushed";
-        if (result.kind === "unknown") {
-          const truth = await readRemoteRefs(
-            this.repo.root,
-            this.opts.remote,
-            updates.map((u) => u.ref),
-          );
-          landed = updates.every((u) => truth.get(u.ref) === u.value);
-        }
+        const landed = await pushSettled(this.repo.root, this.opts.remote, updates);
         if (!landed) {
           await fetchState(this.repo.root, this.opts.remote, this.opts.base);
           await this.reload();
@@ -285,10 +276,7 @@ export class RemoteSession {
       : claim;
     const sha = await writeClaimCommit(this.repo.root, next, expect);
     const ref = claimRef(id);
-    const result = await pushAtomic(this.repo.root, this.opts.remote, [{ ref, value: sha, expect }]);
-    let won = result.kind === "pushed";
-    if (result.kind === "unknown")
-      won = (await readRemoteRefs(this.repo.root, this.opts.remote, [ref])).get(ref) === sha;
+    const won = await pushSettled(this.repo.root, this.opts.remote, [{ ref, value: sha, expect }]);
     if (won) this.seen.set(id, { sha, claim: next });
     return won;
   }

@@ -82,6 +82,27 @@ export async function pushAtomic(
   return { kind: "unknown", detail: firstLine(out.stderr, out.stdout) };
 }
 
+/**
+ * {@link pushAtomic}, with a lost answer settled by reading the remote (`git ls-remote`): the push
+ * landed when every ref there now holds its new value. A push is thereby never made twice blind.
+ * @returns true when every update is on the remote. @throws RemoteUnreachable when, after a lost
+ *   answer, the remote cannot be read either.
+ */
+export async function pushSettled(
+  cwd: string,
+  remote: string,
+  updates: readonly RefUpdate[],
+): Promise<boolean> {
+  const result = await pushAtomic(cwd, remote, updates);
+  if (result.kind !== "unknown") return result.kind === "pushed";
+  const truth = await readRemoteRefs(
+    cwd,
+    remote,
+    updates.map((u) => u.ref),
+  );
+  return updates.every((u) => truth.get(u.ref) === u.value);
+}
+
 function firstLine(...texts: string[]): string {
   for (const t of texts) {
     const line = t

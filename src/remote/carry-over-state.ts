@@ -8,6 +8,7 @@
  * On a shared remote the base moves every few seconds by other machines' state commits; without this
  * every ship would re-gate until it lost the race.
  */
+import { reparentOnto } from "../coordinator/ship-land.js";
 import type { Repo } from "../git/repo.js";
 import { git, gitText } from "../git/run-git.js";
 
@@ -52,17 +53,7 @@ export async function carryOverState(
   const ancestor =
     (await git(["merge-base", "--is-ancestor", from, tip], { cwd, okCodes: [1] })).exitCode === 0;
   if (!ancestor || !(await onlyOthersState(repo, id, from, tip))) return null;
-  const top = (await git(["ls-tree", "-z", commit], { cwd })).stdout.split("\0").filter(Boolean);
-  const fleet = (await git(["ls-tree", "-z", tip, "--", ".fleet"], { cwd })).stdout
-    .split("\0")
-    .filter(Boolean);
-  const entries = [...top.filter((e) => !e.endsWith("\t.fleet")), ...fleet];
-  const tree = await gitText(["mktree", "-z"], { cwd, input: `${entries.join("\0")}\0` });
-  const info = await gitText(["show", "-s", "--format=%an%x00%ae%x00%aI%x00%B", commit], { cwd });
-  const [name = "", email = "", date = "", ...rest] = info.split("\0");
-  return gitText(["commit-tree", tree, "-p", tip, "-F", "-"], {
-    cwd,
-    env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: date },
-    input: `${rest.join("\0").trimEnd()}\n`,
-  });
+  // The same re-parenting a local ship does over fleet-only moves (ship-land.ts), message kept.
+  const message = await gitText(["show", "-s", "--format=%B", commit], { cwd });
+  return reparentOnto(repo, commit, tip, `${message.trimEnd()}\n`);
 }

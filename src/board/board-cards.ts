@@ -10,7 +10,7 @@ import { ls } from "../commands/ls.js";
 import { readClaim } from "../coordinator/claims.js";
 import type { Phase, Status } from "../store/phases.js";
 import { readTask } from "../store/read-tasks.js";
-import type { BoardTask } from "../store/task-cache.js";
+import { type BoardTask, reviewBranchSummary } from "../store/task-cache.js";
 
 /** One card. `started`: ISO time the current run started (running tasks only); `cost_usd` in USD. */
 export interface Card {
@@ -91,14 +91,7 @@ export class BoardCards {
       started: claim?.active ? claim.started : t.status === "running" ? (t.updated ?? null) : null,
       normalized: result.task.normalized,
       parent: t.parent,
-      review_branch: t.review_branch
-        ? {
-            branch: t.review_branch.branch,
-            remote: t.review_branch.remote,
-            pr: t.review_branch.pr,
-            gone: t.review_branch.gone,
-          }
-        : null,
+      review_branch: reviewBranchSummary(t.review_branch),
     };
   }
 

@@ -36,6 +36,11 @@ export type BoardTask = Pick<
   review_branch: Pick<ReviewBranch, "branch" | "remote" | "pr" | "gone"> | null;
 };
 
+/** What a listing shows of a task's `review_branch:` (branch, remote, pull request, gone), or null. */
+export function reviewBranchSummary(rb: ReviewBranch | null): BoardTask["review_branch"] {
+  return rb ? { branch: rb.branch, remote: rb.remote, pr: rb.pr, gone: rb.gone } : null;
+}
+
 /** A task as listed. */
 export interface TaskEntry {
   record: BoardTask;
@@ -165,14 +170,7 @@ export async function readTaskIndex(paths: FleetPaths, cacheFile: string): Promi
             t.attempts,
             t.cost.usd,
             t.parent,
-            t.review_branch
-              ? {
-                  branch: t.review_branch.branch,
-                  remote: t.review_branch.remote,
-                  pr: t.review_branch.pr,
-                  gone: t.review_branch.gone,
-                }
-              : null,
+            reviewBranchSummary(t.review_branch),
           ];
         } else entry = [...key, result.problems];
         dirty = true;
